@@ -1,0 +1,2 @@
+#include <stdio.h>
+int main(void) { puts("vmsh"); return 0; }

@@ -1,0 +1,1 @@
+# engines: sources and tests of the engines module (included by Makefile.am).

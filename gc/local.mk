@@ -1,0 +1,1 @@
+# gc: sources and tests of the gc module (included by Makefile.am).

@@ -1,0 +1,1 @@
+# isa: sources and tests of the isa module (included by Makefile.am).

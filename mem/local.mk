@@ -1,0 +1,1 @@
+# mem: sources and tests of the mem module (included by Makefile.am).

@@ -1,0 +1,2 @@
+# tests: unit tests (cmocka), guest differential tests, ISA tests, fuzzers.
+include $(srcdir)/tests/guest/local.mk
