@@ -28,14 +28,23 @@ GUEST_TESTS = \
 	tests/guest/time_uname.c \
 	tests/guest/dynamic.c
 
-ISA_TESTS =
+ISA_TESTS = \
+	tests/isa/rv64i.c \
+	tests/isa/rv64m.c \
+	tests/isa/rv64a.c \
+	tests/isa/rv64f.c \
+	tests/isa/rv64d.c \
+	tests/isa/nanbox.c \
+	tests/isa/csr.c \
+	tests/isa/rvc.c \
+	tests/isa/control.S
 
 TESTS += $(GUEST_TESTS) $(ISA_TESTS)
 TEST_EXTENSIONS = .c .S
 C_LOG_COMPILER = $(SHELL) $(srcdir)/tests/guest/run-diff
 S_LOG_COMPILER = $(SHELL) $(srcdir)/tests/guest/run-diff
 EXTRA_DIST += $(GUEST_TESTS) $(ISA_TESTS) tests/guest/run-diff tests/guest/stdin_echo.txt \
-	tests/isa/isa.h
+	tests/isa/isa.h tests/isa/fp_run.h
 
 clean-local: clean-guest-bin
 clean-guest-bin:
