@@ -78,7 +78,7 @@ static int decode32(uint32_t x, vm_rv_insn *d)
     d->rs3 = BITS(x, 31, 27);
     d->rm = f3;
     int64_t imm_i = (int32_t)x >> 20;
-    int64_t imm_s = ((int32_t)x >> 25 << 5) | BITS(x, 11, 7);
+    int64_t imm_s = ((int32_t)(x & 0xfe000000u) >> 20) | (int32_t)BITS(x, 11, 7);
     int op = VM_RV_ILLEGAL;
 
     switch (BITS(x, 6, 0)) {
