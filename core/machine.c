@@ -1,3 +1,188 @@
-/* placeholder: replaced by the machine object */
-int vm_machine_placeholder(void);
-int vm_machine_placeholder(void) { return 0; }
+/*
+ * The machine object: owns a hart (CPU state + address space), an engine and
+ * the Linux personality, and runs the loop that connects them: the engine
+ * runs guest code until it needs the "kernel" (a system call, a trap), the
+ * machine serves that, and so on until the program ends or the instruction
+ * budget is spent.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/linux_priv.h"
+#include "vmlab/riscv.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
+{
+    vm_machine_config def = {0};
+    if (!cfg) cfg = &def;
+    const char *ename = cfg->engine ? cfg->engine : "interp";
+    const vm_engine_ops *eng = vm_engine_find(ename);
+    if (!eng) {
+        vm_error_set(err, VM_EINVAL, "engine '%s': no such engine (available: interp)", ename);
+        return NULL;
+    }
+    vm_machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        vm_error_set(err, VM_ENOMEM, "machine: out of host memory");
+        return NULL;
+    }
+    m->log = cfg->log ? cfg->log : stderr;
+    snprintf(m->name, sizeof m->name, "%s", cfg->name ? cfg->name : "vmsh");
+    m->strict = cfg->strict;
+    m->lx.cwd_fd = -1;
+    if (!(m->hart.mem = vm_mem_new(err))) goto fail;
+    if (vm_linux_init(m, cfg->sysroot, err)) goto fail;
+    m->eng = eng;
+    if (!(m->eng_state = eng->create(&m->hart, err))) goto fail;
+    return m;
+fail:
+    vm_machine_free(m);
+    return NULL;
+}
+
+void vm_machine_free(vm_machine *m)
+{
+    if (!m) return;
+    if (m->eng && m->eng_state) m->eng->destroy(m->eng_state);
+    vm_linux_fini(m);
+    vm_mem_free(m->hart.mem);
+    free(m);
+}
+
+int vm_machine_load(vm_machine *m, const char *path, int argc, char *const argv[],
+                    char *const envp[], vm_error *err)
+{
+    if (m->loaded)
+        return vm_error_set(err, VM_EINVAL, "%s: this machine already has a program loaded", path);
+    if (!realpath(path, m->lx.exe)) snprintf(m->lx.exe, sizeof m->lx.exe, "%s", path);
+    snprintf(m->program, sizeof m->program, "%s", path);
+    if (vm_elf_load_program(m, path, argc, argv, envp, err)) return -1;
+    m->loaded = 1;
+    return 0;
+}
+
+uint64_t vm_machine_insns(const vm_machine *m) { return m->hart.cpu.insns; }
+const char *vm_machine_engine_name(const vm_machine *m) { return m->eng->name; }
+
+int vm_machine_set_engine(vm_machine *m, const char *name, vm_error *err)
+{
+    const vm_engine_ops *eng = vm_engine_find(name);
+    if (!eng) return vm_error_set(err, VM_EINVAL, "engine '%s': no such engine", name);
+    void *st = eng->create(&m->hart, err);
+    if (!st) return -1;
+    m->eng->destroy(m->eng_state);
+    m->eng = eng;
+    m->eng_state = st;
+    return 0;
+}
+
+static const char *signame(int sig)
+{
+    const char *s = strsignal(sig);
+    return s ? s : "unknown signal";
+}
+
+/* One line describing how the guest ended by a signal: the signal, the
+ * faulting address and the pc with its disassembly. */
+static void describe_signal(vm_machine *m, vm_run_result *res)
+{
+    vm_cpu *c = &m->hart.cpu;
+    int sig = m->lx.killed_by;
+    char dis[96] = "?";
+    uint32_t raw = 0;
+    vm_mem_fault f;
+    if (!vm_mem_read(m->hart.mem, c->pc, &raw, 2, &f)) {
+        if ((raw & 3) == 3) {
+            uint16_t hi = 0;
+            if (!vm_mem_read(m->hart.mem, c->pc + 2, &hi, 2, &f)) raw |= (uint32_t)hi << 16;
+        }
+        vm_rv_insn d;
+        vm_rv_decode(raw, &d);
+        vm_rv_disasm(&d, c->pc, 1, dis, sizeof dis);
+    }
+    int fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+                sig == SIGTRAP;
+    res->has_addr = fault && m->lx.fault_code > 0;
+    res->addr = m->lx.fault_addr;
+    if (res->has_addr)
+        snprintf(res->msg, sizeof res->msg,
+                 "guest killed by signal %d (%s): fault address 0x%llx, pc 0x%llx: %s", sig,
+                 signame(sig), (unsigned long long)res->addr, (unsigned long long)c->pc, dis);
+    else
+        snprintf(res->msg, sizeof res->msg, "guest killed by signal %d (%s) at pc 0x%llx: %s",
+                 sig, signame(sig), (unsigned long long)c->pc, dis);
+}
+
+int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (!m->loaded) {
+        res->kind = VM_RUN_ERROR;
+        snprintf(res->msg, sizeof res->msg, "no program loaded");
+        return -1;
+    }
+    vm_linux *lx = &m->lx;
+    vm_cpu *c = &m->hart.cpu;
+    uint64_t start = c->insns;
+    double t0 = now_s();
+    while (!lx->exited && !lx->stopped_error) {
+        uint64_t budget = UINT64_MAX;
+        if (max_insns) {
+            uint64_t done = c->insns - start;
+            if (done >= max_insns) break;
+            budget = max_insns - done;
+        }
+        int stop = m->eng->run(m->eng_state, &m->hart, budget);
+        if (stop == VM_STOP_ECALL) {
+            vm_linux_syscall(m);
+            if (!lx->exited) vm_linux_deliver_pending(m);
+        } else if (stop == VM_STOP_TRAP) {
+            vm_linux_trap(m);
+        }
+    }
+    m->wall_s += now_s() - t0;
+    res->pc = c->pc;
+    if (lx->stopped_error) {
+        res->kind = VM_RUN_ERROR;
+        snprintf(res->msg, sizeof res->msg, "%s", lx->stop_msg);
+    } else if (lx->exited && lx->killed_by) {
+        res->kind = VM_RUN_SIGNALED;
+        res->status = lx->killed_by;
+        describe_signal(m, res);
+    } else if (lx->exited) {
+        res->kind = VM_RUN_EXITED;
+        res->status = lx->exit_code;
+        snprintf(res->msg, sizeof res->msg, "exited with status %d", lx->exit_code);
+    } else {
+        res->kind = VM_RUN_LIMIT;
+        snprintf(res->msg, sizeof res->msg, "instruction limit reached after %llu instructions",
+                 (unsigned long long)(c->insns - start));
+    }
+    return 0;
+}
+
+int vm_machine_stats_json(vm_machine *m, char *buf, size_t size)
+{
+    int n = snprintf(buf, size,
+                     "\"engine\": \"%s\", \"insns\": %llu, \"syscalls\": %llu, \"wall_s\": %.6f, "
+                     "\"mips\": %.3f, \"mapped_pages\": %llu",
+                     m->eng->name, (unsigned long long)m->hart.cpu.insns,
+                     (unsigned long long)m->syscalls, m->wall_s,
+                     m->wall_s > 0 ? m->hart.cpu.insns / m->wall_s / 1e6 : 0.0,
+                     (unsigned long long)m->hart.mem->mapped_pages);
+    if (n < 0 || (size_t)n >= size) return n;
+    char eng[1024] = "";
+    int k = m->eng->stats(m->eng_state, eng, sizeof eng);
+    if (k > 0) n += snprintf(buf + n, size - (size_t)n, ", %s", eng);
+    return n;
+}

@@ -1,2 +1,175 @@
+/*
+ * vmsh: run a riscv64 Linux program (like qemu-riscv64). Later versions add
+ * the Lua REPL and scripts to the same binary; options are parsed here once.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("vmsh"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "vmlab/machine.h"
+
+extern char **environ;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vmsh [OPTIONS] PROG [ARGS...]\n"
+            "Run a riscv64 Linux program (static or dynamic) on vmlab's RV64GC machine.\n"
+            "\n"
+            "  -L DIR            sysroot for the program's interpreter and libraries\n"
+            "                    (like qemu-riscv64 -L), e.g. -L /usr/riscv64-linux-gnu\n"
+            "  --engine=NAME     execution engine: interp (default)\n"
+            "  --max-insns=N     stop after N instructions (exit status 124)\n"
+            "  --stats=FILE      write run statistics as JSON to FILE (- for stderr)\n"
+            "  --strict          an unknown or unsupported system call stops the program\n"
+            "  -h, --help        show this help\n"
+            "  -V, --version     show the version\n"
+            "\n"
+            "The environment variable VMSH_SYSROOT (or QEMU_LD_PREFIX) is used when -L is not given.\n"
+            "Exit status: the program's; 128+N if it was killed by signal N (vmsh dies by the\n"
+            "same signal); 124 at --max-insns; 125 on a usage or machine error; 126 if the\n"
+            "program cannot be run; 127 if it does not exist.\n");
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+        else fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static int write_stats(const char *file, vm_machine *m, const char *prog, const vm_run_result *r)
+{
+    FILE *f = strcmp(file, "-") ? fopen(file, "w") : stderr;
+    if (!f) {
+        fprintf(stderr, "vmsh: --stats=%s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    char buf[4096];
+    vm_machine_stats_json(m, buf, sizeof buf);
+    fprintf(f, "{\"program\": ");
+    json_str(f, prog);
+    fprintf(f, ", \"exit_code\": ");
+    if (r->kind == VM_RUN_EXITED) fprintf(f, "%d", r->status);
+    else if (r->kind == VM_RUN_SIGNALED) fprintf(f, "%d", 128 + r->status);
+    else fprintf(f, "null");
+    fprintf(f, ", \"signal\": ");
+    if (r->kind == VM_RUN_SIGNALED) fprintf(f, "%d", r->status);
+    else fprintf(f, "null");
+    static const char *const kinds[] = {"exit", "signal", "limit", "error"};
+    fprintf(f, ", \"stop\": \"%s\", %s}\n", kinds[r->kind], buf);
+    if (f != stderr && fclose(f)) {
+        fprintf(stderr, "vmsh: --stats=%s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Die by the guest's signal so that a shell sees 128+N, as with qemu-user. */
+static void die_by_signal(int sig)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, sig);
+    sigprocmask(SIG_UNBLOCK, &s, NULL);
+    raise(sig);
+    /* a signal whose default action does not terminate */
+    _exit(128 + sig);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT };
+    static const struct option opts[] = {
+        {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
+        {"stats", required_argument, 0, OPT_STATS},   {"strict", no_argument, 0, OPT_STRICT},
+        {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
+    };
+    vm_machine_config cfg = {.engine = "interp", .name = "vmsh"};
+    const char *stats = NULL;
+    uint64_t max_insns = 0;
+    cfg.sysroot = getenv("VMSH_SYSROOT");
+    if (!cfg.sysroot) cfg.sysroot = getenv("QEMU_LD_PREFIX");
+    int c;
+    /* '+': options stop at the program name; its arguments are its own */
+    while ((c = getopt_long(argc, argv, "+L:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'L': cfg.sysroot = optarg; break;
+        case OPT_ENGINE: cfg.engine = optarg; break;
+        case OPT_MAX: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 0);
+            if (errno || *end || !*optarg || optarg[0] == '-') {
+                fprintf(stderr, "vmsh: --max-insns=%s: not a positive number\n", optarg);
+                return 125;
+            }
+            max_insns = v;
+            break;
+        }
+        case OPT_STATS: stats = optarg; break;
+        case OPT_STRICT: cfg.strict = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("vmsh (vmlab) %s\n", PACKAGE_VERSION); return 0;
+        default: usage(stderr); return 125;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "vmsh: no program given (the interactive shell comes in a later version)\n");
+        usage(stderr);
+        return 125;
+    }
+    const char *prog = argv[optind];
+    vm_error err;
+    vm_machine *m = vm_machine_new(&cfg, &err);
+    if (!m) {
+        fprintf(stderr, "vmsh: %s\n", err.msg);
+        return 125;
+    }
+    if (vm_machine_load(m, prog, argc - optind, argv + optind, environ, &err)) {
+        fprintf(stderr, "vmsh: %s\n", err.msg);
+        vm_machine_free(m);
+        return err.code == VM_EIO && access(prog, F_OK) ? 127 : 126;
+    }
+    vm_run_result r;
+    vm_machine_run(m, max_insns, &r);
+    int status = 0;
+    if (stats && write_stats(stats, m, prog, &r)) status = 125;
+    switch (r.kind) {
+    case VM_RUN_EXITED:
+        if (!status) status = r.status;
+        break;
+    case VM_RUN_LIMIT:
+        fprintf(stderr, "vmsh: %s (--max-insns=%" PRIu64 ")\n", r.msg, max_insns);
+        status = 124;
+        break;
+    case VM_RUN_ERROR:
+        fprintf(stderr, "vmsh: %s\n", r.msg);
+        status = 125;
+        break;
+    case VM_RUN_SIGNALED:
+        fprintf(stderr, "vmsh: %s\n", r.msg);
+        vm_machine_free(m);
+        die_by_signal(r.status);
+        return 128 + r.status;
+    }
+    vm_machine_free(m);
+    return status;
+}

@@ -1,0 +1,52 @@
+/*
+ * The engine interface: every execution engine (reference interpreter,
+ * threaded interpreter, JIT) is one ops table. The machine owns the CPU state
+ * and address space; an engine runs guest code on them until a budget of
+ * instructions is spent or something the machine must handle happens
+ * (a system call, a trap). Engines hold no global state: `create` returns a
+ * per-machine state pointer.
+ */
+#ifndef VMLAB_ENGINE_H
+#define VMLAB_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engines/cpu.h"
+#include "mem/mem.h"
+#include "vmlab/error.h"
+
+enum vm_stop {
+    VM_STOP_BUDGET = 0, /* the instruction budget is spent */
+    VM_STOP_ECALL,      /* an ecall retired: pc is past it, the machine serves it */
+    VM_STOP_TRAP,       /* a trap: cpu.trap_cause/trap_tval, pc at the instruction */
+};
+
+/* What an engine sees of its machine: the hart and its address space. */
+typedef struct vm_hart {
+    vm_cpu cpu;
+    vm_mem *mem;
+} vm_hart;
+
+typedef struct vm_engine_ops {
+    const char *name;
+    void *(*create)(vm_hart *h, vm_error *err);
+    /* Run at most `budget` instructions; returns enum vm_stop. */
+    int (*run)(void *st, vm_hart *h, uint64_t budget);
+    /* Execute exactly one instruction (or stop before it on a trap). */
+    int (*step)(void *st, vm_hart *h);
+    /* Guest code in [va, va+len) changed or was unmapped. */
+    void (*invalidate)(void *st, uint64_t va, uint64_t len);
+    /* Append the engine's statistics as JSON members ("k": v, ...) to buf;
+     * returns the length written. */
+    int (*stats)(void *st, char *buf, size_t size);
+    void (*destroy)(void *st);
+} vm_engine_ops;
+
+/* The engines built into this vmlab, NULL-terminated. */
+extern const vm_engine_ops *const vm_engines[];
+const vm_engine_ops *vm_engine_find(const char *name);
+
+extern const vm_engine_ops vm_engine_interp;
+
+#endif

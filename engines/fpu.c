@@ -1,0 +1,505 @@
+/*
+ * RV64 F and D semantics: the one definition every engine uses (the
+ * interpreters call vm_fpu_exec per instruction; the JIT calls it for what it
+ * does not emit natively).
+ *
+ * Arithmetic runs on the host's SSE unit, which is IEEE 754 like RISC-V and
+ * also detects tininess after rounding: the rounding mode is loaded into
+ * MXCSR for the operation and the host's exception flags become fflags.
+ * What the host does differently is done here by hand: NaN results are made
+ * canonical, single-precision operands are checked for NaN-boxing,
+ * conversions to integers saturate, min/max/compare follow RISC-V's NaN and
+ * signed-zero rules, and round-to-nearest-max-magnitude (RMM, which x86 lacks)
+ * is derived from an exactly computed residual.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "engines/fpu.h"
+
+#define CANON_D 0x7ff8000000000000ull
+#define CANON_S 0x7fc00000u
+#define BOX(x)  (0xffffffff00000000ull | (uint32_t)(x))
+
+enum { RNE, RTZ, RDN, RUP, RMM, RDYN = 7 };
+
+/* {==== host floating-point environment ================================ */
+
+#if defined(__x86_64__)
+static inline uint32_t csr_get(void)
+{
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+static inline void csr_set(uint32_t v) { __asm__ volatile("ldmxcsr %0" : : "m"(v)); }
+
+/* x86 rounding control for RNE, RTZ, RDN, RUP, RMM (RMM runs as RNE and is
+ * corrected afterwards). */
+static const uint32_t rc_bits[5] = {0u << 13, 3u << 13, 1u << 13, 2u << 13, 0u << 13};
+
+static inline uint32_t env_begin(int rm)
+{
+    uint32_t saved = csr_get();
+    /* clear flags, FTZ and DAZ; all exceptions stay masked */
+    csr_set((saved & ~(0x603fu | 0x8040u)) | 0x1f80u | rc_bits[rm]);
+    return saved;
+}
+
+static inline uint32_t env_end(uint32_t saved)
+{
+    uint32_t a = csr_get();
+    csr_set(saved);
+    return ((a & 1) ? VM_FF_NV : 0) | ((a & 4) ? VM_FF_DZ : 0) | ((a & 8) ? VM_FF_OF : 0) |
+           ((a & 16) ? VM_FF_UF : 0) | ((a & 32) ? VM_FF_NX : 0);
+}
+/* keep the compiler from moving arithmetic across the MXCSR accesses */
+#define FENCE_D(v) __asm__ volatile("" : "+x"(v))
+#else
+#error "vmlab's FPU helpers need an x86-64 host (SSE MXCSR); port env_begin/env_end"
+#endif
+
+/* {==== bit views ======================================================= */
+
+static inline double d_of(uint64_t b)
+{
+    double d;
+    memcpy(&d, &b, 8);
+    return d;
+}
+static inline uint64_t b_of_d(double d)
+{
+    uint64_t b;
+    memcpy(&b, &d, 8);
+    return b;
+}
+static inline float f_of(uint32_t b)
+{
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline uint32_t b_of_f(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+
+/* A single in an f register is valid only if NaN-boxed. */
+static inline uint32_t unbox(uint64_t v)
+{
+    return (v >> 32) == 0xffffffffu ? (uint32_t)v : CANON_S;
+}
+
+static inline int isnan_d(uint64_t b) { return (b & 0x7fffffffffffffffull) > 0x7ff0000000000000ull; }
+static inline int issnan_d(uint64_t b) { return isnan_d(b) && !(b & 0x0008000000000000ull); }
+static inline int isnan_s(uint32_t b) { return (b & 0x7fffffffu) > 0x7f800000u; }
+static inline int issnan_s(uint32_t b) { return isnan_s(b) && !(b & 0x00400000u); }
+
+static inline uint64_t canon_d(double r) { return r != r ? CANON_D : b_of_d(r); }
+static inline uint64_t canon_s(float r) { return r != r ? BOX(CANON_S) : BOX(b_of_f(r)); }
+
+/* {==== RMM ============================================================
+ * The host rounds to nearest-even. RMM differs only on an exact tie where
+ * RNE chose the value nearer to zero: then RMM takes the neighbour away from
+ * zero. `err` is the exact residual (exact result - r) computed by the
+ * caller; a tie is |err| == half an ulp of r with err pointing away from
+ * zero. */
+static double rmm_fix_d(double r, double err)
+{
+    if (err == 0 || r != r || isinf(r)) return r;
+    if ((err > 0) != (r > 0) && r != 0) return r; /* residual toward zero: not this case */
+    double away = nextafter(r, r > 0 || (r == 0 && err > 0) ? INFINITY : -INFINITY);
+    if (fabs(err) * 2 == fabs(away - r)) return away;
+    return r;
+}
+
+static float rmm_fix_s(float r, double exact)
+{
+    /* singles: `exact` is the result in double precision, exact for the
+     * operations that call this (see there) */
+    double err = exact - (double)r;
+    if (err == 0 || r != r || isinf(r)) return r;
+    if ((err > 0) != (r > 0) && r != 0) return r;
+    float away = nextafterf(r, r > 0 || (r == 0 && err > 0) ? INFINITY : -INFINITY);
+    if (fabs(err) * 2 == fabs((double)away - (double)r)) return away;
+    return r;
+}
+
+/* {==== double arithmetic ============================================== */
+
+static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
+{
+    double a = d_of(ab), b = d_of(bb), x = d_of(cb), r = 0, err = 0;
+    uint32_t s = env_begin(rm);
+    FENCE_D(a);
+    FENCE_D(b);
+    FENCE_D(x);
+    switch (op) {
+    case VM_RV_FADD_D: r = a + b; break;
+    case VM_RV_FSUB_D: r = a - b; break;
+    case VM_RV_FMUL_D: r = a * b; break;
+    case VM_RV_FDIV_D: r = a / b; break;
+    case VM_RV_FSQRT_D: r = __builtin_sqrt(a); break;
+    case VM_RV_FMADD_D: r = fma(a, b, x); break;
+    case VM_RV_FMSUB_D: r = fma(a, b, -x); break;
+    case VM_RV_FNMSUB_D: r = fma(-a, b, x); break;
+    case VM_RV_FNMADD_D: r = fma(-a, b, -x); break;
+    }
+    FENCE_D(r);
+    c->fflags |= env_end(s);
+    if (rm == RMM && r == r && !isinf(r)) {
+        /* exact residuals; computed in RNE, flags discarded */
+        uint32_t s2 = env_begin(RNE);
+        switch (op) {
+        case VM_RV_FADD_D: case VM_RV_FSUB_D: {
+            double bb2 = op == VM_RV_FADD_D ? b : -b, bv = r - a, av = r - bv;
+            err = (a - av) + (bb2 - bv); /* TwoSum */
+            break;
+        }
+        case VM_RV_FMUL_D: err = fma(a, b, -r); break;
+        case VM_RV_FDIV_D: {
+            /* a/b is a tie iff the exact remainder a - r*b is half an ulp times b */
+            int up = r != 0 ? r > 0 : (a > 0) == (b > 0);
+            double away = nextafter(r, up ? INFINITY : -INFINITY);
+            double rem = fma(-r, b, a), half = (away - r) * 0.5 * b;
+            err = rem != 0 && rem == half ? (away - r) * 0.5 : 0;
+            break;
+        }
+        /* a square root is never a tie (a midpoint squared has too many
+         * bits); fused operations would need a triple-length residual and
+         * are left as RNE on exact ties */
+        default: err = 0; break;
+        }
+        FENCE_D(err);
+        env_end(s2);
+        r = rmm_fix_d(r, err);
+    }
+    return canon_d(r);
+}
+
+static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
+{
+    float a = f_of(unbox(ab)), b = f_of(unbox(bb)), x = f_of(unbox(cb)), r = 0;
+    uint32_t s = env_begin(rm);
+    __asm__ volatile("" : "+x"(a), "+x"(b), "+x"(x));
+    switch (op) {
+    case VM_RV_FADD_S: r = a + b; break;
+    case VM_RV_FSUB_S: r = a - b; break;
+    case VM_RV_FMUL_S: r = a * b; break;
+    case VM_RV_FDIV_S: r = a / b; break;
+    case VM_RV_FSQRT_S: r = __builtin_sqrtf(a); break;
+    case VM_RV_FMADD_S: r = fmaf(a, b, x); break;
+    case VM_RV_FMSUB_S: r = fmaf(a, b, -x); break;
+    case VM_RV_FNMSUB_S: r = fmaf(-a, b, x); break;
+    case VM_RV_FNMADD_S: r = fmaf(-a, b, -x); break;
+    }
+    __asm__ volatile("" : "+x"(r));
+    c->fflags |= env_end(s);
+    if (rm == RMM && r == r && !isinf(r)) {
+        /* products and sums of singles are exact in double (sums: unless the
+         * exponents are far apart, when no tie is possible) */
+        double e = 0;
+        int exact = 1;
+        switch (op) {
+        case VM_RV_FADD_S: e = (double)a + b; break;
+        case VM_RV_FSUB_S: e = (double)a - b; break;
+        case VM_RV_FMUL_S: e = (double)a * b; break;
+        case VM_RV_FMADD_S: e = fma((double)a, b, x); break;
+        case VM_RV_FMSUB_S: e = fma((double)a, b, -(double)x); break;
+        case VM_RV_FNMSUB_S: e = fma(-(double)a, b, x); break;
+        case VM_RV_FNMADD_S: e = fma(-(double)a, b, -(double)x); break;
+        case VM_RV_FDIV_S: {
+            /* a tie would need a/b to have <= 25 significant bits: then the
+             * double quotient is exact */
+            e = (double)a / b;
+            exact = fma(e, b, -(double)a) == 0;
+            break;
+        }
+        case VM_RV_FSQRT_S: exact = 0; break; /* never a tie */
+        }
+        if (exact) r = rmm_fix_s(r, e);
+    }
+    return canon_s(r);
+}
+
+/* {==== conversions ==================================================== */
+
+static double round_int(double v, int rm)
+{
+    switch (rm) {
+    case RTZ: return trunc(v);
+    case RDN: return floor(v);
+    case RUP: return ceil(v);
+    case RMM: return round(v);
+    default: return roundeven(v);
+    }
+}
+
+/* to integer: kind 0 w, 1 wu, 2 l, 3 lu */
+static uint64_t to_int(vm_cpu *c, double v, int is_nan, int kind, int rm)
+{
+    static const double lo[4] = {-2147483648.0, 0.0, -9223372036854775808.0, 0.0};
+    static const double hi[4] = {2147483647.0, 4294967295.0, 9223372036854775807.0,
+                                 18446744073709551615.0};
+    static const uint64_t min[4] = {0xffffffff80000000ull, 0, 0x8000000000000000ull, 0};
+    static const uint64_t max[4] = {0x7fffffffull, 0xffffffffffffffffull, 0x7fffffffffffffffull,
+                                    0xffffffffffffffffull};
+    if (is_nan) {
+        c->fflags |= VM_FF_NV;
+        return max[kind];
+    }
+    double r = round_int(v, rm);
+    /* the 64-bit bounds are not representable: compare with >= 2^63 / 2^64 */
+    int over = kind >= 2 ? r >= (kind == 2 ? 9223372036854775808.0 : 18446744073709551616.0)
+                         : r > hi[kind];
+    if (r < lo[kind] || over) {
+        c->fflags |= VM_FF_NV;
+        return r < 0 ? min[kind] : max[kind];
+    }
+    if (r != v) c->fflags |= VM_FF_NX;
+    switch (kind) {
+    case 0: return (uint64_t)(int64_t)(int32_t)r;
+    case 1: return (uint64_t)(int64_t)(int32_t)(uint32_t)r;
+    case 2: return (uint64_t)(int64_t)r;
+    default: return (uint64_t)r;
+    }
+}
+
+static uint64_t from_int(vm_cpu *c, uint64_t x, int kind, int dbl, int rm)
+{
+    uint32_t s = env_begin(rm);
+    uint64_t r;
+    if (dbl) {
+        double d;
+        switch (kind) {
+        case 0: d = (double)(int32_t)x; break;
+        case 1: d = (double)(uint32_t)x; break;
+        case 2: d = (double)(int64_t)x; break;
+        default: d = (double)x; break;
+        }
+        FENCE_D(d);
+        r = b_of_d(d);
+    } else {
+        float f;
+        switch (kind) {
+        case 0: f = (float)(int32_t)x; break;
+        case 1: f = (float)(uint32_t)x; break;
+        case 2: f = (float)(int64_t)x; break;
+        default: f = (float)x; break;
+        }
+        __asm__ volatile("" : "+x"(f));
+        r = BOX(b_of_f(f));
+    }
+    c->fflags |= env_end(s);
+    if (rm == RMM) {
+        /* redo the tie decision by hand: the exact value is the integer */
+        long double exact;
+        switch (kind) {
+        case 0: exact = (int32_t)x; break;
+        case 1: exact = (uint32_t)x; break;
+        case 2: exact = (int64_t)x; break;
+        default: exact = x; break;
+        }
+        if (dbl) {
+            double d = d_of(r), away = nextafter(d, exact > 0 ? INFINITY : -INFINITY);
+            long double e = exact - d;
+            if (e != 0 && (e > 0) == (d > 0) && fabsl(e) * 2 == fabsl((long double)away - d))
+                r = b_of_d(away);
+        } else {
+            float f = f_of((uint32_t)r), away = nextafterf(f, exact > 0 ? INFINITY : -INFINITY);
+            long double e = exact - f;
+            if (e != 0 && (e > 0) == (f > 0) && fabsl(e) * 2 == fabsl((long double)away - f))
+                r = BOX(b_of_f(away));
+        }
+    }
+    return r;
+}
+
+/* {==== classification, min/max, compare =============================== */
+
+static uint64_t fclass(uint64_t b, int dbl)
+{
+    int neg, exp_all, exp_zero, frac_zero, quiet;
+    if (dbl) {
+        neg = b >> 63;
+        exp_all = ((b >> 52) & 0x7ff) == 0x7ff;
+        exp_zero = ((b >> 52) & 0x7ff) == 0;
+        frac_zero = (b & 0xfffffffffffffull) == 0;
+        quiet = (b >> 51) & 1;
+    } else {
+        uint32_t s = (uint32_t)b;
+        neg = s >> 31;
+        exp_all = ((s >> 23) & 0xff) == 0xff;
+        exp_zero = ((s >> 23) & 0xff) == 0;
+        frac_zero = (s & 0x7fffff) == 0;
+        quiet = (s >> 22) & 1;
+    }
+    if (exp_all) {
+        if (frac_zero) return neg ? 1 << 0 : 1 << 7;
+        return quiet ? 1 << 9 : 1 << 8;
+    }
+    if (exp_zero) {
+        if (frac_zero) return neg ? 1 << 3 : 1 << 4;
+        return neg ? 1 << 2 : 1 << 5;
+    }
+    return neg ? 1 << 1 : 1 << 6;
+}
+
+/* total order on non-NaN bit patterns, with -0 < +0 */
+static int less_bits(uint64_t a, uint64_t b, int dbl)
+{
+    int sh = dbl ? 63 : 31;
+    int sa = (a >> sh) & 1, sb = (b >> sh) & 1;
+    if (sa != sb) return sa > sb;
+    return sa ? a > b : a < b;
+}
+
+static uint64_t minmax(vm_cpu *c, uint64_t a, uint64_t b, int dbl, int max)
+{
+    int na = dbl ? isnan_d(a) : isnan_s((uint32_t)a);
+    int nb = dbl ? isnan_d(b) : isnan_s((uint32_t)b);
+    if ((dbl ? issnan_d(a) : issnan_s((uint32_t)a)) || (dbl ? issnan_d(b) : issnan_s((uint32_t)b)))
+        c->fflags |= VM_FF_NV;
+    if (na && nb) return dbl ? CANON_D : CANON_S;
+    if (na) return b;
+    if (nb) return a;
+    return less_bits(a, b, dbl) != max ? a : b;
+}
+
+/* 0 feq, 1 flt, 2 fle */
+static uint64_t compare(vm_cpu *c, uint64_t a, uint64_t b, int dbl, int kind)
+{
+    int na = dbl ? isnan_d(a) : isnan_s((uint32_t)a);
+    int nb = dbl ? isnan_d(b) : isnan_s((uint32_t)b);
+    if (na || nb) {
+        int sig = (dbl ? issnan_d(a) : issnan_s((uint32_t)a)) ||
+                  (dbl ? issnan_d(b) : issnan_s((uint32_t)b));
+        if (kind != 0 || sig) c->fflags |= VM_FF_NV;
+        return 0;
+    }
+    /* +0 == -0 */
+    uint64_t mag = dbl ? 0x7fffffffffffffffull : 0x7fffffffu;
+    int eq = a == b || ((a & mag) == 0 && (b & mag) == 0);
+    if (kind == 0) return eq;
+    if (eq) return kind == 2;
+    return less_bits(a, b, dbl);
+}
+
+/* {==== dispatch ======================================================== */
+
+int vm_fpu_uses_rm(int op)
+{
+    switch (op) {
+    case VM_RV_FSGNJ_S: case VM_RV_FSGNJN_S: case VM_RV_FSGNJX_S:
+    case VM_RV_FSGNJ_D: case VM_RV_FSGNJN_D: case VM_RV_FSGNJX_D:
+    case VM_RV_FMIN_S: case VM_RV_FMAX_S: case VM_RV_FMIN_D: case VM_RV_FMAX_D:
+    case VM_RV_FEQ_S: case VM_RV_FLT_S: case VM_RV_FLE_S:
+    case VM_RV_FEQ_D: case VM_RV_FLT_D: case VM_RV_FLE_D:
+    case VM_RV_FMV_X_W: case VM_RV_FMV_W_X: case VM_RV_FMV_X_D: case VM_RV_FMV_D_X:
+    case VM_RV_FCLASS_S: case VM_RV_FCLASS_D:
+        return 0;
+    }
+    return 1;
+}
+
+int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
+{
+    int rm = d->rm;
+    if (vm_fpu_uses_rm(d->op)) {
+        if (rm == RDYN) rm = c->frm;
+        if (rm > RMM) return -1; /* reserved rounding mode: illegal instruction */
+    }
+    uint64_t a = c->f[d->rs1], b = c->f[d->rs2], x3 = c->f[d->rs3];
+    uint64_t xr = 0;
+    int to_x = 0; /* result goes to an integer register */
+    uint64_t fr = 0;
+
+    switch (d->op) {
+    case VM_RV_FADD_D: case VM_RV_FSUB_D: case VM_RV_FMUL_D: case VM_RV_FDIV_D:
+    case VM_RV_FSQRT_D: case VM_RV_FMADD_D: case VM_RV_FMSUB_D: case VM_RV_FNMSUB_D:
+    case VM_RV_FNMADD_D:
+        fr = arith_d(c, d->op, a, b, x3, rm);
+        break;
+    case VM_RV_FADD_S: case VM_RV_FSUB_S: case VM_RV_FMUL_S: case VM_RV_FDIV_S:
+    case VM_RV_FSQRT_S: case VM_RV_FMADD_S: case VM_RV_FMSUB_S: case VM_RV_FNMSUB_S:
+    case VM_RV_FNMADD_S:
+        fr = arith_s(c, d->op, a, b, x3, rm);
+        break;
+
+    case VM_RV_FSGNJ_D: fr = (a & ~(1ull << 63)) | (b & (1ull << 63)); break;
+    case VM_RV_FSGNJN_D: fr = (a & ~(1ull << 63)) | (~b & (1ull << 63)); break;
+    case VM_RV_FSGNJX_D: fr = a ^ (b & (1ull << 63)); break;
+    case VM_RV_FSGNJ_S: fr = BOX((unbox(a) & 0x7fffffffu) | (unbox(b) & 0x80000000u)); break;
+    case VM_RV_FSGNJN_S: fr = BOX((unbox(a) & 0x7fffffffu) | (~unbox(b) & 0x80000000u)); break;
+    case VM_RV_FSGNJX_S: fr = BOX(unbox(a) ^ (unbox(b) & 0x80000000u)); break;
+
+    case VM_RV_FMIN_D: fr = minmax(c, a, b, 1, 0); break;
+    case VM_RV_FMAX_D: fr = minmax(c, a, b, 1, 1); break;
+    case VM_RV_FMIN_S: fr = BOX(minmax(c, unbox(a), unbox(b), 0, 0)); break;
+    case VM_RV_FMAX_S: fr = BOX(minmax(c, unbox(a), unbox(b), 0, 1)); break;
+
+    case VM_RV_FEQ_D: to_x = 1; xr = compare(c, a, b, 1, 0); break;
+    case VM_RV_FLT_D: to_x = 1; xr = compare(c, a, b, 1, 1); break;
+    case VM_RV_FLE_D: to_x = 1; xr = compare(c, a, b, 1, 2); break;
+    case VM_RV_FEQ_S: to_x = 1; xr = compare(c, unbox(a), unbox(b), 0, 0); break;
+    case VM_RV_FLT_S: to_x = 1; xr = compare(c, unbox(a), unbox(b), 0, 1); break;
+    case VM_RV_FLE_S: to_x = 1; xr = compare(c, unbox(a), unbox(b), 0, 2); break;
+
+    case VM_RV_FCLASS_D: to_x = 1; xr = fclass(a, 1); break;
+    case VM_RV_FCLASS_S: to_x = 1; xr = fclass(unbox(a), 0); break;
+
+    case VM_RV_FMV_X_D: to_x = 1; xr = a; break;
+    case VM_RV_FMV_X_W: to_x = 1; xr = (uint64_t)(int64_t)(int32_t)(uint32_t)a; break;
+    case VM_RV_FMV_D_X: fr = c->x[d->rs1]; break;
+    case VM_RV_FMV_W_X: fr = BOX((uint32_t)c->x[d->rs1]); break;
+
+    case VM_RV_FCVT_W_D: case VM_RV_FCVT_WU_D: case VM_RV_FCVT_L_D: case VM_RV_FCVT_LU_D:
+        to_x = 1;
+        xr = to_int(c, d_of(a), isnan_d(a), d->op - VM_RV_FCVT_W_D, rm);
+        break;
+    case VM_RV_FCVT_W_S: case VM_RV_FCVT_WU_S: case VM_RV_FCVT_L_S: case VM_RV_FCVT_LU_S: {
+        uint32_t s = unbox(a);
+        to_x = 1;
+        xr = to_int(c, (double)f_of(s), isnan_s(s), d->op - VM_RV_FCVT_W_S, rm);
+        break;
+    }
+    case VM_RV_FCVT_D_W: case VM_RV_FCVT_D_WU: case VM_RV_FCVT_D_L: case VM_RV_FCVT_D_LU:
+        fr = from_int(c, c->x[d->rs1], d->op - VM_RV_FCVT_D_W, 1, rm);
+        break;
+    case VM_RV_FCVT_S_W: case VM_RV_FCVT_S_WU: case VM_RV_FCVT_S_L: case VM_RV_FCVT_S_LU:
+        fr = from_int(c, c->x[d->rs1], d->op - VM_RV_FCVT_S_W, 0, rm);
+        break;
+    case VM_RV_FCVT_S_D: {
+        double v = d_of(a);
+        uint32_t s = env_begin(rm);
+        FENCE_D(v);
+        float f = (float)v;
+        __asm__ volatile("" : "+x"(f));
+        c->fflags |= env_end(s);
+        if (rm == RMM && f == f && !isinf(f)) f = rmm_fix_s(f, v);
+        fr = canon_s(f);
+        break;
+    }
+    case VM_RV_FCVT_D_S: {
+        float f = f_of(unbox(a));
+        uint32_t s = env_begin(rm);
+        __asm__ volatile("" : "+x"(f));
+        double v = (double)f;
+        FENCE_D(v);
+        c->fflags |= env_end(s);
+        fr = canon_d(v);
+        break;
+    }
+    default:
+        return -1;
+    }
+    if (to_x) {
+        if (d->rd) c->x[d->rd] = xr;
+    } else {
+        c->f[d->rd] = fr;
+    }
+    return 0;
+}

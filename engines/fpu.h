@@ -1,0 +1,14 @@
+/* RV64 F/D semantics shared by all engines: see fpu.c. */
+#ifndef VMLAB_FPU_H
+#define VMLAB_FPU_H
+
+#include "engines/cpu.h"
+#include "vmlab/riscv.h"
+
+/* Execute one F/D instruction that is not a load or store. Returns 0, or -1
+ * when it is illegal (a reserved rounding mode). */
+int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d);
+/* Whether an op has a rounding-mode field that must be valid. */
+int vm_fpu_uses_rm(int op);
+
+#endif
