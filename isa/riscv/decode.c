@@ -351,7 +351,7 @@ static int decode16(uint32_t x, vm_rv_insn *d)
                 d->rd = d->rs1 = 2;
                 if (d->imm) op = VM_RV_ADDI;
             } else { /* c.lui */
-                d->imm = imm6 << 12;
+                d->imm = (int64_t)((uint64_t)imm6 << 12); /* no UB on negatives */
                 d->rd = r_full;
                 if (d->imm) op = VM_RV_LUI;
             }
