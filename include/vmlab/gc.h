@@ -51,27 +51,42 @@ enum vm_gc_kind {
 };
 
 /* Header layout (public because the inline fast paths build headers). */
-#define VM_GC_HDR_FORWARDED 0x1u  /* whole word is new address | 1 */
-#define VM_GC_HDR_MARK      0x2u  /* marked (black or grey) */
+#define VM_GC_HDR_FORWARDED  0x1u /* whole word is new address | 1 */
+#define VM_GC_HDR_MARK       0x2u /* marked (black or grey) */
 #define VM_GC_HDR_REMEMBERED 0x4u /* in the generational remembered set */
-#define VM_GC_HDR_FREE      0x8u  /* a free cell, not an object */
-#define VM_GC_HDR_AGE_SHIFT 4     /* 4 bits: minor collections survived */
-#define VM_GC_HDR_BITS      0xffu
-#define VM_GC_MAX_SHAPE     0xfffu    /* 12 bits */
-#define VM_GC_MAX_REFS      0xfffffu  /* 20 bits */
-#define VM_GC_MAX_BYTES     0xffffffu /* 24 bits: 16 MiB */
-#define VM_GC_MIN_SIZE      16u /* a free cell needs a header and a link */
+#define VM_GC_HDR_FREE       0x8u /* a free cell, not an object */
+#define VM_GC_HDR_AGE_SHIFT  4    /* 4 bits: minor collections survived */
+#define VM_GC_HDR_BITS       0xffu
+#define VM_GC_MAX_SHAPE      0xfffu    /* 12 bits */
+#define VM_GC_MAX_REFS       0xfffffu  /* 20 bits */
+#define VM_GC_MAX_BYTES      0xffffffu /* 24 bits: 16 MiB */
+#define VM_GC_MIN_SIZE       16u       /* a free cell needs a header and a link */
 
 static inline uint64_t vm_gc_mkhdr(unsigned shape, unsigned nrefs, unsigned nbytes)
 {
     return ((uint64_t)shape << 8) | ((uint64_t)nrefs << 20) | ((uint64_t)nbytes << 40);
 }
-static inline unsigned vm_gc_shape(vm_gc_ref o) { return (*(uint64_t *)o >> 8) & 0xfff; }
-static inline unsigned vm_gc_nrefs(vm_gc_ref o) { return (*(uint64_t *)o >> 20) & 0xfffff; }
-static inline unsigned vm_gc_nbytes(vm_gc_ref o) { return (unsigned)(*(uint64_t *)o >> 40); }
-static inline vm_gc_ref *vm_gc_slots(vm_gc_ref o) { return (vm_gc_ref *)((uint64_t *)o + 1); }
+static inline unsigned vm_gc_shape(vm_gc_ref o)
+{
+    return (*(uint64_t *)o >> 8) & 0xfff;
+}
+static inline unsigned vm_gc_nrefs(vm_gc_ref o)
+{
+    return (*(uint64_t *)o >> 20) & 0xfffff;
+}
+static inline unsigned vm_gc_nbytes(vm_gc_ref o)
+{
+    return (unsigned)(*(uint64_t *)o >> 40);
+}
+static inline vm_gc_ref *vm_gc_slots(vm_gc_ref o)
+{
+    return (vm_gc_ref *)((uint64_t *)o + 1);
+}
 /* Raw bytes of `o`; valid until the next safe point. */
-static inline void *vm_gc_bytes(vm_gc_ref o) { return vm_gc_slots(o) + vm_gc_nrefs(o); }
+static inline void *vm_gc_bytes(vm_gc_ref o)
+{
+    return vm_gc_slots(o) + vm_gc_nrefs(o);
+}
 
 /* Bytes an object of this shape occupies, header included. */
 static inline size_t vm_gc_size_for(size_t nrefs, size_t nbytes)
@@ -79,7 +94,10 @@ static inline size_t vm_gc_size_for(size_t nrefs, size_t nbytes)
     size_t s = 8 + nrefs * 8 + ((nbytes + 7) & ~(size_t)7);
     return s < VM_GC_MIN_SIZE ? VM_GC_MIN_SIZE : s;
 }
-static inline size_t vm_gc_size(vm_gc_ref o) { return vm_gc_size_for(vm_gc_nrefs(o), vm_gc_nbytes(o)); }
+static inline size_t vm_gc_size(vm_gc_ref o)
+{
+    return vm_gc_size_for(vm_gc_nrefs(o), vm_gc_nbytes(o));
+}
 
 enum vm_gc_barrier_kind {
     VM_GC_BARRIER_NONE = 0, /* plain store */
@@ -92,14 +110,14 @@ enum vm_gc_barrier_kind {
 /* The mutator's view of a heap: the first member of every vm_gc_heap, read by
  * the inline functions below and written by the collectors. */
 struct vm_gc_mutator {
-    char *alloc_cur, *alloc_end; /* bump region; cur == end forces the slow path */
+    char *alloc_cur, *alloc_end;               /* bump region; cur == end forces the slow path */
     void *free_small[VM_GC_SMALL_MAX / 8 - 1]; /* free cells of 16, 24, ... 128 bytes */
-    vm_gc_ref *sp, *sp_base, *sp_limit; /* shadow stack: [sp_base, sp) are roots */
-    char *young_lo, *young_hi;          /* generational barrier filter */
-    uint64_t writes;                    /* vm_gc_write calls (barrier invocations) */
-    uint64_t allocs, alloc_bytes;       /* every allocation, fast or slow */
-    uint64_t alloc_bits;                /* header bits of new objects (allocate black) */
-    int barrier;                        /* enum vm_gc_barrier_kind */
+    vm_gc_ref *sp, *sp_base, *sp_limit;        /* shadow stack: [sp_base, sp) are roots */
+    char *young_lo, *young_hi;                 /* generational barrier filter */
+    uint64_t writes;                           /* vm_gc_write calls (barrier invocations) */
+    uint64_t allocs, alloc_bytes;              /* every allocation, fast or slow */
+    uint64_t alloc_bits;                       /* header bits of new objects (allocate black) */
+    int barrier;                               /* enum vm_gc_barrier_kind */
 };
 #define VM_GC_MUT(h) ((struct vm_gc_mutator *)(h))
 
@@ -109,18 +127,18 @@ struct vm_gc_mutator {
 #define VM_GC_STRESS 0x2u /* collect (or step) at every allocation */
 
 typedef struct vm_gc_config {
-    int collector;         /* enum vm_gc_kind; default VM_GC_MARKSWEEP */
-    size_t max_heap;       /* hard limit on heap bytes; 0 = no limit */
-    double growth;         /* collect when the heap reaches live * growth (min 4 MiB);
-                            * 0 = use all of max_heap first (fixed-size heap) */
-    size_t nursery;        /* generational: eden bytes (default 4 MiB, at most max_heap/4) */
-    unsigned promote_age;  /* generational: minor collections survived before promotion (1..15) */
-    uint64_t step_ns;      /* incremental: time budget of one step (default 500 us) */
-    size_t step_alloc;     /* incremental: bytes allocated between steps (default 128 KiB) */
-    double step_ratio;     /* incremental: bytes marked per byte allocated (default 4) */
+    int collector;        /* enum vm_gc_kind; default VM_GC_MARKSWEEP */
+    size_t max_heap;      /* hard limit on heap bytes; 0 = no limit */
+    double growth;        /* collect when the heap reaches live * growth (min 4 MiB);
+                           * 0 = use all of max_heap first (fixed-size heap) */
+    size_t nursery;       /* generational: eden bytes (default 4 MiB, at most max_heap/4) */
+    unsigned promote_age; /* generational: minor collections survived before promotion (1..15) */
+    uint64_t step_ns;     /* incremental: time budget of one step (default 500 us) */
+    size_t step_alloc;    /* incremental: bytes allocated between steps (default 128 KiB) */
+    double step_ratio;    /* incremental: bytes marked per byte allocated (default 4) */
     uint64_t pause_target_ns; /* adaptive: pause goal handed to the policy (0 = none) */
-    size_t shadow_stack;   /* shadow-stack entries (default 1 Mi) */
-    unsigned flags;        /* VM_GC_VERIFY | VM_GC_STRESS */
+    size_t shadow_stack;      /* shadow-stack entries (default 1 Mi) */
+    unsigned flags;           /* VM_GC_VERIFY | VM_GC_STRESS */
 } vm_gc_config;
 
 /* Fill `c` with the defaults above. */
@@ -154,7 +172,8 @@ static inline vm_gc_ref vm_gc_alloc(vm_gc_heap *h, unsigned shape, unsigned nref
     struct vm_gc_mutator *m = VM_GC_MUT(h);
     size_t size = vm_gc_size_for(nrefs, nbytes);
     uint64_t *p;
-    if (__builtin_expect(shape > VM_GC_MAX_SHAPE || nrefs > VM_GC_MAX_REFS || nbytes > VM_GC_MAX_BYTES, 0))
+    if (__builtin_expect(
+            shape > VM_GC_MAX_SHAPE || nrefs > VM_GC_MAX_REFS || nbytes > VM_GC_MAX_BYTES, 0))
         return vm_gc_alloc_slow(h, shape, nrefs, nbytes, err);
     if (__builtin_expect((size_t)(m->alloc_end - m->alloc_cur) >= size, 1)) {
         p = (uint64_t *)m->alloc_cur;
@@ -193,8 +212,8 @@ static inline void vm_gc_write(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_g
         return;
     }
     vm_gc_slots(obj)[slot] = val;
-    if (m->barrier == VM_GC_BARRIER_GEN && (char *)val >= m->young_lo && (char *)val < m->young_hi &&
-        !((char *)obj >= m->young_lo && (char *)obj < m->young_hi) &&
+    if (m->barrier == VM_GC_BARRIER_GEN && (char *)val >= m->young_lo &&
+        (char *)val < m->young_hi && !((char *)obj >= m->young_lo && (char *)obj < m->young_hi) &&
         !(*(uint64_t *)obj & VM_GC_HDR_REMEMBERED))
         vm_gc_write_slow(h, obj, slot, val);
 }
@@ -216,7 +235,10 @@ static inline void vm_gc_pop(vm_gc_heap *h, size_t n)
     struct vm_gc_mutator *m = VM_GC_MUT(h);
     m->sp = (size_t)(m->sp - m->sp_base) < n ? m->sp_base : m->sp - n;
 }
-static inline size_t vm_gc_depth(vm_gc_heap *h) { return (size_t)(VM_GC_MUT(h)->sp - VM_GC_MUT(h)->sp_base); }
+static inline size_t vm_gc_depth(vm_gc_heap *h)
+{
+    return (size_t)(VM_GC_MUT(h)->sp - VM_GC_MUT(h)->sp_base);
+}
 
 /* A root handle holds one reference until vm_gc_root_free. NULL on no memory. */
 vm_gc_root *vm_gc_root_new(vm_gc_heap *h, vm_gc_ref r, vm_error *err);
@@ -246,23 +268,23 @@ int vm_gc_verify(vm_gc_heap *h, vm_error *err);
 
 /* What the policy sees after each collection. */
 typedef struct vm_gc_policy_input {
-    int collector;           /* running collector */
-    uint64_t collections;    /* collections since the heap was created */
-    uint64_t since_switch;   /* collections since the last switch */
-    double survival;         /* bytes surviving / bytes collected, last collection */
-    double survival_avg;     /* mean since the last switch */
+    int collector;                        /* running collector */
+    uint64_t collections;                 /* collections since the heap was created */
+    uint64_t since_switch;                /* collections since the last switch */
+    double survival;                      /* bytes surviving / bytes collected, last collection */
+    double survival_avg;                  /* mean since the last switch */
     uint64_t last_pause_ns, max_pause_ns; /* max since the last switch */
-    double gc_share;         /* GC time / run time since the last switch */
-    double alloc_rate;       /* bytes per mutator second since the last switch */
-    size_t live, heap, max_heap; /* bytes: live after the collection, committed, limit */
+    double gc_share;                      /* GC time / run time since the last switch */
+    double alloc_rate;                    /* bytes per mutator second since the last switch */
+    size_t live, heap, max_heap;          /* bytes: live after the collection, committed, limit */
     uint64_t pause_target_ns;
 } vm_gc_policy_input;
 
 /* What it asks for: fields left as they came in mean "no change". */
 typedef struct vm_gc_policy_decision {
-    int collector;     /* enum vm_gc_kind, not VM_GC_ADAPTIVE */
-    size_t nursery;    /* generational eden bytes */
-    uint64_t step_ns;  /* incremental step budget */
+    int collector;    /* enum vm_gc_kind, not VM_GC_ADAPTIVE */
+    size_t nursery;   /* generational eden bytes */
+    uint64_t step_ns; /* incremental step budget */
 } vm_gc_policy_decision;
 
 /* One small replaceable function: look at `in`, edit `out`. Called at a safe
@@ -275,17 +297,17 @@ void vm_gc_set_policy(vm_gc_heap *h, vm_gc_policy_fn fn, void *ud);
 /* ---- metrics -------------------------------------------------------------- */
 
 typedef struct vm_gc_stats {
-    const char *collector;       /* running collector */
-    uint64_t run_ns, gc_ns;      /* since creation or vm_gc_stats_reset */
-    double gc_share;             /* gc_ns / run_ns */
-    uint64_t collections, minor, major, steps; /* pauses of each kind */
-    uint64_t pauses;             /* every stop of the mutator */
+    const char *collector;                               /* running collector */
+    uint64_t run_ns, gc_ns;                              /* since creation or vm_gc_stats_reset */
+    double gc_share;                                     /* gc_ns / run_ns */
+    uint64_t collections, minor, major, steps;           /* pauses of each kind */
+    uint64_t pauses;                                     /* every stop of the mutator */
     uint64_t pause_p50, pause_p95, pause_p99, pause_max; /* ns */
     double mmu_1ms, mmu_10ms, mmu_100ms;
     size_t heap_peak, heap_avg;  /* committed bytes: peak, mean over collections */
     size_t live_peak, live_last; /* bytes surviving a collection */
     uint64_t alloc_bytes, alloc_objects;
-    double alloc_rate;           /* bytes per second of mutator time */
+    double alloc_rate; /* bytes per second of mutator time */
     uint64_t copied_bytes, promoted_bytes;
     double survival_avg, survival_min, survival_max; /* per collection */
     uint64_t barrier_writes, barrier_slow, remembered;
@@ -302,10 +324,10 @@ void vm_gc_stats_json(const vm_gc_stats *st, FILE *f);
 
 enum vm_gc_event_kind { VM_GC_EV_START, VM_GC_EV_END, VM_GC_EV_PHASE };
 typedef struct vm_gc_event {
-    int kind;          /* enum vm_gc_event_kind */
-    const char *what;  /* "minor", "major", "full", "step", "switch"; or the phase name */
-    uint64_t t_ns;     /* CLOCK_MONOTONIC */
-    size_t heap;       /* committed bytes */
+    int kind;         /* enum vm_gc_event_kind */
+    const char *what; /* "minor", "major", "full", "step", "switch"; or the phase name */
+    uint64_t t_ns;    /* CLOCK_MONOTONIC */
+    size_t heap;      /* committed bytes */
 } vm_gc_event;
 typedef void (*vm_gc_trace_fn)(void *ud, const vm_gc_event *ev);
 /* Called at each collection start/end and phase change; NULL turns it off.
@@ -325,11 +347,11 @@ int vm_gc_run_gcbench(vm_gc_heap *h, int depth, long *check, vm_error *err);
  * register into a random slot with probability `mutate`, drop registers. */
 typedef struct vm_gc_synth {
     uint64_t seed, ops;
-    unsigned regs;          /* live registers (roots), default 1024 */
-    unsigned max_refs;      /* refs per object uniform in [0, max_refs] */
-    unsigned mean_bytes;    /* raw bytes, geometric with this mean */
-    double mutate;          /* probability of a pointer store per op */
-    double long_lived;      /* fraction of allocations that land in a long-lived register */
+    unsigned regs;       /* live registers (roots), default 1024 */
+    unsigned max_refs;   /* refs per object uniform in [0, max_refs] */
+    unsigned mean_bytes; /* raw bytes, geometric with this mean */
+    double mutate;       /* probability of a pointer store per op */
+    double long_lived;   /* fraction of allocations that land in a long-lived register */
 } vm_gc_synth;
 void vm_gc_synth_init(vm_gc_synth *s);
 

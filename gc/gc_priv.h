@@ -1,0 +1,201 @@
+/*
+ * Internals of the vmlab heap shared by the collectors: the heap struct, the
+ * collector ops table, the mark-sweep space (used by three collectors) and
+ * the metrics recorder. Nothing here is exported (no vm_ prefix).
+ *
+ * A collector is an ops table plus a private state pointer. Every collector
+ * can receive objects from any other through `alloc_raw` (no collection, no
+ * limit), which is how vm_gc_switch moves a live heap between collectors.
+ */
+#ifndef VMLAB_GC_PRIV_H
+#define VMLAB_GC_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "vmlab/gc.h"
+
+typedef struct gc_ops {
+    const char *name;
+    int (*init)(vm_gc_heap *h, size_t hint, vm_error *err); /* hint: bytes about to arrive */
+    void (*destroy)(vm_gc_heap *h);
+    /* The fast path failed: collect as needed and allocate `size` bytes, or
+     * return NULL (the heap fills err). The caller writes the header. */
+    void *(*alloc)(vm_gc_heap *h, size_t size, vm_error *err);
+    /* Allocate during a switch: never collects, may exceed max_heap. */
+    void *(*alloc_raw)(vm_gc_heap *h, size_t size);
+    int (*collect)(vm_gc_heap *h, int full, vm_error *err);
+    void (*barrier)(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_gc_ref val);
+    /* Every object that is allocated and not known dead. */
+    void (*walk)(vm_gc_heap *h, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
+    /* Extra invariants on a reachable object (may be NULL). */
+    int (*verify_obj)(vm_gc_heap *h, vm_gc_ref o, vm_error *err);
+} gc_ops;
+
+extern const gc_ops gc_marksweep_ops, gc_semispace_ops, gc_generational_ops, gc_incremental_ops;
+
+/* ---- growable vector of references --------------------------------------- */
+typedef struct gc_vec {
+    vm_gc_ref *v;
+    size_t n, cap;
+} gc_vec;
+bool gc_vec_grow(gc_vec *s);
+static inline bool gc_vec_push(gc_vec *s, vm_gc_ref r)
+{
+    if (s->n == s->cap && !gc_vec_grow(s)) return false;
+    s->v[s->n++] = r;
+    return true;
+}
+void gc_vec_free(gc_vec *s);
+
+/* ---- mark-sweep space ----------------------------------------------------- */
+#define MS_BLOCK     65536u
+#define MS_NCLASS    40
+#define MS_LARGE_MIN 8192u /* larger objects get their own allocation */
+
+typedef struct ms_block {
+    struct ms_block *next;
+    uint32_t cls, cell, ncells;
+    uint32_t pad;
+} ms_block;
+
+typedef struct ms_large {
+    struct ms_large *next, *prev;
+    size_t size;
+    uint64_t pad; /* keeps the object 16-byte aligned */
+} ms_large;
+
+typedef struct ms_space {
+    void **fl[MS_NCLASS]; /* free-list heads: our own, or the mutator's inline ones */
+    struct {
+        void *free;        /* free cells, linked through word 1 */
+        ms_block *unswept; /* blocks not yet swept since the last mark */
+        ms_block *swept;
+    } cls[MS_NCLASS];
+    ms_large *large;
+    size_t nblocks, large_bytes;
+    size_t swept_live; /* bytes in cells found live by sweeping */
+    size_t marked;     /* bytes marked by the last mark phase */
+    size_t unswept_blocks;
+    vm_gc_heap *h;
+} ms_space;
+
+/* expose: small free lists live in the mutator struct (inline allocation);
+ * at most one space of a heap may expose them. */
+void ms_init(ms_space *s, vm_gc_heap *h, bool expose);
+void ms_destroy(ms_space *s);
+/* NULL when a new block would take the committed heap past `limit` (SIZE_MAX: never). */
+void *ms_alloc(ms_space *s, size_t size, size_t limit);
+/* Sweep every unswept block now. */
+void ms_finish_sweep(ms_space *s);
+/* Sweep at most `n` unswept blocks; returns how many were swept. */
+size_t ms_sweep_some(ms_space *s, size_t n);
+/* After marking: free dead large objects, make every block unswept. */
+void ms_start_sweep(ms_space *s);
+void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
+size_t ms_bytes(const ms_space *s);
+
+/* Mark from the grey stack until empty (or until `budget` bytes are scanned,
+ * 0 = no limit); returns bytes scanned. Marks only objects `in(o)` says. */
+size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
+                     bool (*in)(vm_gc_heap *, vm_gc_ref));
+static inline void gc_mark_grey(gc_vec *grey, vm_gc_ref o)
+{
+    uint64_t *hd = (uint64_t *)o;
+    if (!(*hd & VM_GC_HDR_MARK)) {
+        *hd |= VM_GC_HDR_MARK;
+        gc_vec_push(grey, o);
+    }
+}
+
+/* ---- roots ---------------------------------------------------------------- */
+struct vm_gc_root {
+    vm_gc_ref ref;
+    struct vm_gc_root *next_free; /* NULL while in use... */
+    bool used;
+};
+typedef struct root_chunk {
+    struct root_chunk *next;
+    size_t n;
+    struct vm_gc_root r[256];
+} root_chunk;
+
+/* Call fn on every root slot (shadow stack, handles). */
+void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void *ctx), void *ctx);
+
+/* ---- metrics -------------------------------------------------------------- */
+typedef struct gc_pause {
+    uint64_t start, end;
+} gc_pause;
+
+typedef struct gc_metrics {
+    uint64_t t0;
+    gc_pause *p;
+    size_t np, cap;
+    uint64_t minor, major, full, steps, switches;
+    uint64_t alloc0, allocs0; /* mutator counters at reset */
+    uint64_t copied, promoted, barrier_slow, remembered;
+    double surv_sum, surv_min, surv_max;
+    uint64_t surv_n;
+    size_t heap_peak, live_peak, live_last;
+    double heap_sum;
+    uint64_t heap_n;
+    uint64_t writes0; /* mutator write count at reset */
+    uint64_t cur_start;
+    const char *cur_what;
+} gc_metrics;
+
+/* ---- the heap ------------------------------------------------------------- */
+struct vm_gc_heap {
+    struct vm_gc_mutator m; /* must stay first: the inline fast paths read it */
+    vm_gc_config cfg;
+    const gc_ops *ops;
+    void *cs; /* collector state */
+    int kind; /* running collector */
+    bool adaptive;
+    size_t committed; /* bytes of every space, the number the limit applies to */
+    size_t limit;     /* cfg.max_heap or SIZE_MAX */
+    size_t trigger;   /* soft limit: collect before growing past it */
+    bool policy_due;  /* a collection ended: run the policy at the next safe point */
+    bool in_gc;
+    vm_gc_ref *stack_mem;
+    root_chunk *roots;
+    struct vm_gc_root *root_free;
+    vm_gc_policy_fn policy;
+    void *policy_ud;
+    uint64_t coll_at_switch;
+    uint64_t gcns_at_switch, t_at_switch, alloc_at_switch;
+    double surv_at_switch;
+    uint64_t survn_at_switch, maxpause_since_switch;
+    double last_survival;
+    vm_gc_trace_fn trace;
+    void *trace_ud;
+    gc_metrics mx;
+};
+
+uint64_t gc_now(void);
+/* Mark a pause around STW work; `what` is "minor", "major", "full", "step". */
+void gc_pause_begin(vm_gc_heap *h, const char *what);
+void gc_pause_end(vm_gc_heap *h);
+void gc_phase(vm_gc_heap *h, const char *name);
+void gc_survival(vm_gc_heap *h, size_t collected, size_t survived);
+void gc_heap_sample(vm_gc_heap *h, size_t live);
+/* Run verify (when configured) after a collection; returns -1 on a fault. */
+int gc_after_collect(vm_gc_heap *h, vm_error *err);
+/* New soft trigger after a collection that left `live` bytes. */
+void gc_set_trigger(vm_gc_heap *h, size_t live);
+void gc_metrics_free(gc_metrics *mx);
+void gc_metrics_reset(vm_gc_heap *h);
+
+static inline void gc_commit(vm_gc_heap *h, ptrdiff_t delta)
+{
+    h->committed += delta;
+    if (h->committed > h->mx.heap_peak) h->mx.heap_peak = h->committed;
+}
+static inline bool gc_fits(vm_gc_heap *h, size_t more)
+{
+    return h->committed + more <= h->limit;
+}
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * generational: a bump-allocated copying nursery in front of a mark-sweep old
+ * generation, with a remembered set of old objects fed by the write barrier.
+ *
+ * The nursery is one mapping [eden | survivor 0 | survivor 1], so "young" is
+ * a single address range and the inline barrier filter (vm_gc_write) is two
+ * compares: only a store of a young reference into an old, not yet
+ * remembered object calls out, and that call sets the object's REMEMBERED
+ * bit and appends it to the remembered set (an object-granularity remembered
+ * set: no card scanning, no duplicates).
+ *
+ * A minor collection copies live young objects Cheney-style: survivors
+ * younger than promote_age go to the other survivor space (their age in the
+ * header), older ones, or those that do not fit, are promoted into the old
+ * generation; roots are the shadow stack, the root handles and the slots of
+ * remembered objects. Promoted objects are scanned from an explicit stack and
+ * re-remembered if they still point into the nursery. A major collection
+ * first empties the nursery (a minor collection promoting everything), then
+ * marks and sweeps the old generation, eagerly so the limit sees the real
+ * size. Objects larger than a quarter of eden (or than 8 KiB) are allocated
+ * old directly.
+ *
+ * Limit: the heap is charged the nursery mapping plus the old generation. A
+ * minor collection may promote past max_heap; the major collection that then
+ * follows brings it back, or the allocation fails with VM_ENOMEM.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "gc/gc_priv.h"
+
+typedef struct gen_state {
+    char *map;
+    size_t map_size, eden_size, surv_size;
+    char *eden, *surv[2];
+    int cur;        /* survivor space holding the last minor's survivors */
+    char *surv_top; /* end of those survivors */
+    ms_space old;
+    gc_vec remset, scan, grey;
+    char *to_free, *to_end; /* copy target during a minor collection */
+    bool promote_all, nomem;
+    size_t promoted_now;
+} gen_state;
+
+static inline bool young(vm_gc_heap *h, const void *p)
+{
+    return (const char *)p >= h->m.young_lo && (const char *)p < h->m.young_hi;
+}
+
+static int gen_init(vm_gc_heap *h, size_t hint, vm_error *err)
+{
+    gen_state *st = calloc(1, sizeof *st);
+    if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for generational");
+    size_t eden = h->cfg.nursery ? h->cfg.nursery : 4u << 20;
+    if (h->limit != SIZE_MAX && eden > h->limit / 4) eden = h->limit / 4;
+    eden = (eden + 65535) & ~(size_t)65535;
+    if (eden < 65536) eden = 65536;
+    size_t surv = h->cfg.promote_age > 1 ? ((eden / 8 + 65535) & ~(size_t)65535) : 0;
+    st->eden_size = eden;
+    st->surv_size = surv;
+    st->map_size = eden + 2 * surv;
+    void *m = mmap(NULL, st->map_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        free(st);
+        return vm_error_set(err, VM_ENOMEM, "gc: cannot map a %zu-byte nursery", eden + 2 * surv);
+    }
+    st->map = m;
+    st->eden = st->map;
+    st->surv[0] = st->eden + eden;
+    st->surv[1] = st->surv[0] + surv;
+    st->surv_top = st->surv[0];
+    ms_init(&st->old, h, false);
+    h->cs = st;
+    gc_commit(h, (ptrdiff_t)st->map_size);
+    h->m.young_lo = st->map;
+    h->m.young_hi = st->map + st->map_size;
+    h->m.barrier = VM_GC_BARRIER_GEN;
+    h->m.alloc_cur = st->eden;
+    h->m.alloc_end = st->eden + eden;
+    return 0;
+}
+
+static void gen_destroy(vm_gc_heap *h)
+{
+    gen_state *st = h->cs;
+    munmap(st->map, st->map_size);
+    gc_commit(h, -(ptrdiff_t)st->map_size);
+    ms_destroy(&st->old);
+    gc_vec_free(&st->remset);
+    gc_vec_free(&st->scan);
+    gc_vec_free(&st->grey);
+    free(st);
+    h->cs = NULL;
+    h->m.young_lo = h->m.young_hi = NULL;
+    h->m.alloc_cur = h->m.alloc_end = NULL;
+}
+
+static void forward(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
+{
+    gen_state *st = ctx;
+    vm_gc_ref p = *slot;
+    if (!young(h, p)) return;
+    uint64_t hd = *(uint64_t *)p;
+    if (hd & VM_GC_HDR_FORWARDED) {
+        *slot = (vm_gc_ref)(uintptr_t)(hd & ~(uint64_t)1);
+        return;
+    }
+    size_t size = vm_gc_size(p);
+    unsigned age = (unsigned)((hd >> VM_GC_HDR_AGE_SHIFT) & 0xf) + 1;
+    uint64_t *q;
+    if (!st->promote_all && age < h->cfg.promote_age &&
+        (size_t)(st->to_end - st->to_free) >= size) {
+        q = (uint64_t *)st->to_free;
+        st->to_free += size;
+        memcpy(q, p, size);
+        q[0] = (q[0] & ~(uint64_t)(0xf << VM_GC_HDR_AGE_SHIFT)) |
+               ((uint64_t)age << VM_GC_HDR_AGE_SHIFT);
+        h->mx.copied += size;
+    } else {
+        q = ms_alloc(&st->old, size, SIZE_MAX);
+        if (!q || !gc_vec_push(&st->scan, (vm_gc_ref)q)) {
+            st->nomem = true;
+            return;
+        }
+        memcpy(q, p, size);
+        q[0] &= ~(uint64_t)VM_GC_HDR_BITS;
+        h->mx.promoted += size;
+        st->promoted_now += size;
+    }
+    *(uint64_t *)p = (uint64_t)(uintptr_t)q | VM_GC_HDR_FORWARDED;
+    *slot = (vm_gc_ref)q;
+}
+
+/* Forward the slots of an old object; remember it if it still points young. */
+static void scan_old(vm_gc_heap *h, gen_state *st, vm_gc_ref o)
+{
+    vm_gc_ref *s = vm_gc_slots(o);
+    bool has_young = false;
+    for (unsigned i = 0, n = vm_gc_nrefs(o); i < n; i++) {
+        if (!s[i]) continue;
+        forward(h, &s[i], st);
+        if (young(h, s[i])) has_young = true;
+    }
+    if (has_young && !(*(uint64_t *)o & VM_GC_HDR_REMEMBERED)) {
+        *(uint64_t *)o |= VM_GC_HDR_REMEMBERED;
+        if (!gc_vec_push(&st->remset, o)) st->nomem = true;
+    }
+}
+
+static int minor(vm_gc_heap *h, vm_error *err)
+{
+    gen_state *st = h->cs;
+    gc_pause_begin(h, "minor");
+    size_t used = (size_t)(h->m.alloc_cur - st->eden) + (size_t)(st->surv_top - st->surv[st->cur]);
+    int to = st->cur ^ 1;
+    st->to_free = st->surv[to];
+    st->to_end = st->surv[to] + st->surv_size;
+    st->promoted_now = 0;
+    st->scan.n = 0;
+    /* the old remembered set becomes scan work; scan_old re-remembers */
+    for (size_t i = 0; i < st->remset.n; i++) {
+        vm_gc_ref o = st->remset.v[i];
+        *(uint64_t *)o &= ~(uint64_t)VM_GC_HDR_REMEMBERED;
+        if (!gc_vec_push(&st->scan, o)) st->nomem = true;
+    }
+    st->remset.n = 0;
+    gc_for_roots(h, forward, st);
+    char *scan = st->surv[to];
+    while (!st->nomem && (scan < st->to_free || st->scan.n)) {
+        if (scan < st->to_free) {
+            vm_gc_ref o = (vm_gc_ref)scan;
+            vm_gc_ref *s = vm_gc_slots(o);
+            for (unsigned i = 0, n = vm_gc_nrefs(o); i < n; i++)
+                if (s[i]) forward(h, &s[i], st);
+            scan += vm_gc_size(o);
+        } else {
+            scan_old(h, st, st->scan.v[--st->scan.n]);
+        }
+    }
+    size_t survived = (size_t)(st->to_free - st->surv[to]);
+    gc_survival(h, used, survived + st->promoted_now);
+    h->mx.remembered += st->remset.n;
+    st->cur = to;
+    st->surv_top = st->to_free;
+    h->m.alloc_cur = st->eden;
+    h->m.alloc_end = st->eden + st->eden_size;
+    gc_heap_sample(h, survived + st->promoted_now);
+    gc_pause_end(h);
+    if (st->nomem)
+        return vm_error_set(err, VM_ENOMEM,
+                            "gc: host out of memory in a minor collection; heap lost");
+    return 0;
+}
+
+static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
+{
+    gc_mark_grey(ctx, *slot);
+}
+
+static int major(vm_gc_heap *h, vm_error *err)
+{
+    gen_state *st = h->cs;
+    st->promote_all = true;
+    int rc = minor(h, err);
+    st->promote_all = false;
+    if (rc < 0) return rc;
+    gc_pause_begin(h, "major");
+    size_t before = ms_bytes(&st->old);
+    ms_finish_sweep(&st->old);
+    st->grey.n = 0;
+    gc_for_roots(h, grey_root, &st->grey);
+    size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
+    ms_start_sweep(&st->old);
+    ms_finish_sweep(&st->old);
+    st->old.marked = live;
+    gc_set_trigger(h, live + st->map_size);
+    gc_survival(h, before, live);
+    gc_heap_sample(h, live);
+    gc_pause_end(h);
+    return 0;
+}
+
+/* Minor collection, then a major one if the old generation passed its trigger. */
+static int collect(vm_gc_heap *h, int full, vm_error *err)
+{
+    int rc = full ? major(h, err) : minor(h, err);
+    if (rc == 0 && !full && h->committed > h->trigger) rc = major(h, err);
+    if (rc < 0) return rc;
+    return gc_after_collect(h, err);
+}
+
+static void *old_alloc(vm_gc_heap *h, size_t size, vm_error *err)
+{
+    gen_state *st = h->cs;
+    void *p = ms_alloc(&st->old, size, h->trigger);
+    if (p) return p;
+    if (collect(h, 1, err) < 0) return NULL;
+    if ((p = ms_alloc(&st->old, size, h->trigger)) || (p = ms_alloc(&st->old, size, h->limit)))
+        return p;
+    vm_error_set(err, VM_ENOMEM, "gc: heap limit %zu bytes reached (%zu live) allocating %zu bytes",
+                 h->cfg.max_heap, st->old.marked, size);
+    return NULL;
+}
+
+static void *gen_alloc(vm_gc_heap *h, size_t size, vm_error *err)
+{
+    gen_state *st = h->cs;
+    if (size > st->eden_size / 4 || size > MS_LARGE_MIN) return old_alloc(h, size, err);
+    if ((size_t)(h->m.alloc_end - h->m.alloc_cur) < size) {
+        if (collect(h, 0, err) < 0) return NULL;
+        if (h->committed > h->limit) {
+            vm_error_set(err, VM_ENOMEM,
+                         "gc: heap limit %zu bytes reached (%zu live old) allocating %zu bytes",
+                         h->cfg.max_heap, st->old.marked, size);
+            return NULL;
+        }
+    }
+    void *p = h->m.alloc_cur;
+    h->m.alloc_cur += size;
+    return p;
+}
+
+static void *gen_alloc_raw(vm_gc_heap *h, size_t size)
+{
+    return ms_alloc(&((gen_state *)h->cs)->old, size, SIZE_MAX);
+}
+
+static void gen_barrier(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_gc_ref val)
+{
+    /* only reached from the inline filter: obj is old, val young, obj not remembered */
+    gen_state *st = h->cs;
+    vm_gc_slots(obj)[slot] = val;
+    if (young(h, val) && !young(h, obj) && !(*(uint64_t *)obj & VM_GC_HDR_REMEMBERED)) {
+        if (!gc_vec_push(&st->remset, obj)) {
+            /* cannot remember: promote the nursery now is not allowed here (no
+             * allocation in a barrier), so keep the bit clear and retry later */
+            return;
+        }
+        *(uint64_t *)obj |= VM_GC_HDR_REMEMBERED;
+    }
+}
+
+static void gen_walk(vm_gc_heap *h, void (*fn)(void *, vm_gc_ref), void *ctx)
+{
+    gen_state *st = h->cs;
+    ms_walk(&st->old, fn, ctx);
+    for (char *p = st->eden; p < h->m.alloc_cur; p += vm_gc_size((vm_gc_ref)p))
+        fn(ctx, (vm_gc_ref)p);
+    for (char *p = st->surv[st->cur]; p < st->surv_top; p += vm_gc_size((vm_gc_ref)p))
+        fn(ctx, (vm_gc_ref)p);
+}
+
+static int gen_verify_obj(vm_gc_heap *h, vm_gc_ref o, vm_error *err)
+{
+    if (young(h, o) || (*(uint64_t *)o & VM_GC_HDR_REMEMBERED)) return 0;
+    vm_gc_ref *s = vm_gc_slots(o);
+    for (unsigned i = 0, n = vm_gc_nrefs(o); i < n; i++)
+        if (s[i] && young(h, s[i]))
+            return vm_error_set(
+                err, VM_EINVAL,
+                "gc verify (generational): old object %p slot %u refers to young %p "
+                "but is not remembered (a store missed the write barrier)",
+                (void *)o, i, (void *)s[i]);
+    return 0;
+}
+
+const gc_ops gc_generational_ops = {
+    .name = "generational",
+    .init = gen_init,
+    .destroy = gen_destroy,
+    .alloc = gen_alloc,
+    .alloc_raw = gen_alloc_raw,
+    .collect = collect,
+    .barrier = gen_barrier,
+    .walk = gen_walk,
+    .verify_obj = gen_verify_obj,
+};

@@ -1,0 +1,223 @@
+/*
+ * vmgc: run one workload under one collector and print the metrics.
+ *
+ *   vmgc [options] bintree|gcbench|synth|replay:FILE
+ *
+ * It is the unit of the benchmark matrix (bench/gc/run runs it once per
+ * cell and run), so it reports everything on one line with --json: the heap's
+ * stats plus wall time, process CPU time and peak RSS.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "vmlab/gc.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: vmgc [options] bintree|gcbench|synth|replay:FILE\n"
+          "  -c, --collector NAME   marksweep semispace generational incremental adaptive\n"
+          "  -m, --max-heap SIZE    heap limit (K, M, G suffixes); 0 = none\n"
+          "  -g, --growth F         collect at live*F (default 2); 0 = fixed heap of max-heap\n"
+          "  -d, --depth N          tree depth (bintree 16, gcbench 16)\n"
+          "      --nursery SIZE     generational eden (default 4M)\n"
+          "      --promote-age N    generational promotion age (default 2)\n"
+          "      --step-us N        incremental step time budget (default 500)\n"
+          "      --step-ratio R     incremental bytes marked per byte allocated (default 4)\n"
+          "      --pause-target-us N  adaptive pause goal\n"
+          "      --ops N --seed N --regs N --max-refs N --mean-bytes N --mutate P --long-lived P\n"
+          "                         synthetic mutator parameters\n"
+          "      --record FILE      record the synthetic run as an allocation trace\n"
+          "      --verify --stress  check the heap after every collection; collect at every "
+          "allocation\n"
+          "      --measure-live     print the peak live bytes (marksweep, growth 1.1) and exit\n"
+          "      --json             one JSON object instead of the table\n",
+          f);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0) return -1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        v *= 1024;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        v *= 1024 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        v *= 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    }
+    if (*end) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static double now_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+enum {
+    O_NURSERY = 256,
+    O_AGE,
+    O_STEP,
+    O_RATIO,
+    O_TARGET,
+    O_OPS,
+    O_SEED,
+    O_REGS,
+    O_MAXREFS,
+    O_MEANB,
+    O_MUTATE,
+    O_LONG,
+    O_RECORD,
+    O_VERIFY,
+    O_STRESS,
+    O_LIVE,
+    O_JSON
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"collector", 1, 0, 'c'},
+        {"max-heap", 1, 0, 'm'},
+        {"growth", 1, 0, 'g'},
+        {"depth", 1, 0, 'd'},
+        {"nursery", 1, 0, O_NURSERY},
+        {"promote-age", 1, 0, O_AGE},
+        {"step-us", 1, 0, O_STEP},
+        {"step-ratio", 1, 0, O_RATIO},
+        {"pause-target-us", 1, 0, O_TARGET},
+        {"ops", 1, 0, O_OPS},
+        {"seed", 1, 0, O_SEED},
+        {"regs", 1, 0, O_REGS},
+        {"max-refs", 1, 0, O_MAXREFS},
+        {"mean-bytes", 1, 0, O_MEANB},
+        {"mutate", 1, 0, O_MUTATE},
+        {"long-lived", 1, 0, O_LONG},
+        {"record", 1, 0, O_RECORD},
+        {"verify", 0, 0, O_VERIFY},
+        {"stress", 0, 0, O_STRESS},
+        {"measure-live", 0, 0, O_LIVE},
+        {"json", 0, 0, O_JSON},
+        {"help", 0, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    vm_gc_config cfg;
+    vm_gc_config_init(&cfg);
+    vm_gc_synth syn;
+    vm_gc_synth_init(&syn);
+    int depth = 16, json = 0, live = 0, c;
+    const char *record = NULL;
+    while ((c = getopt_long(argc, argv, "c:m:g:d:h", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'c': bad = (cfg.collector = vm_gc_kind_parse(optarg)) < 0; break;
+        case 'm': bad = parse_size(optarg, &cfg.max_heap); break;
+        case 'g': cfg.growth = atof(optarg); break;
+        case 'd': depth = atoi(optarg); break;
+        case O_NURSERY: bad = parse_size(optarg, &cfg.nursery); break;
+        case O_AGE: cfg.promote_age = (unsigned)atoi(optarg); break;
+        case O_STEP: cfg.step_ns = (uint64_t)(atof(optarg) * 1000); break;
+        case O_RATIO: cfg.step_ratio = atof(optarg); break;
+        case O_TARGET: cfg.pause_target_ns = (uint64_t)(atof(optarg) * 1000); break;
+        case O_OPS: syn.ops = strtoull(optarg, NULL, 0); break;
+        case O_SEED: syn.seed = strtoull(optarg, NULL, 0); break;
+        case O_REGS: syn.regs = (unsigned)atoi(optarg); break;
+        case O_MAXREFS: syn.max_refs = (unsigned)atoi(optarg); break;
+        case O_MEANB: syn.mean_bytes = (unsigned)atoi(optarg); break;
+        case O_MUTATE: syn.mutate = atof(optarg); break;
+        case O_LONG: syn.long_lived = atof(optarg); break;
+        case O_RECORD: record = optarg; break;
+        case O_VERIFY: cfg.flags |= VM_GC_VERIFY; break;
+        case O_STRESS: cfg.flags |= VM_GC_STRESS; break;
+        case O_LIVE: live = 1; break;
+        case O_JSON: json = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "vmgc: bad value for --%s: %s\n", opts[0].name, optarg);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    const char *wl = argv[optind];
+    if (live) {
+        cfg.collector = VM_GC_MARKSWEEP;
+        cfg.growth = 1.1;
+        cfg.max_heap = 0;
+    }
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(&cfg, &err);
+    if (!h) {
+        fprintf(stderr, "vmgc: %s\n", err.msg);
+        return 1;
+    }
+    double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    long check = 0;
+    int rc;
+    if (strcmp(wl, "bintree") == 0)
+        rc = vm_gc_run_bintree(h, depth, &check, &err);
+    else if (strcmp(wl, "gcbench") == 0)
+        rc = vm_gc_run_gcbench(h, depth, &check, &err);
+    else if (strcmp(wl, "synth") == 0)
+        rc = vm_gc_run_synth(h, &syn, record, &check, &err);
+    else if (strncmp(wl, "replay:", 7) == 0)
+        rc = vm_gc_replay(h, wl + 7, &check, &err);
+    else {
+        fprintf(stderr, "vmgc: unknown workload %s\n", wl);
+        vm_gc_heap_free(h);
+        return 2;
+    }
+    double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    vm_gc_stats st;
+    vm_gc_stats_get(h, &st);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    if (rc < 0) {
+        if (json)
+            printf("{\"workload\":\"%s\",\"error\":\"%s\",\"oom\":%d}\n", wl, err.msg,
+                   err.code == VM_ENOMEM);
+        else
+            fprintf(stderr, "vmgc: %s\n", err.msg);
+        vm_gc_heap_free(h);
+        return err.code == VM_ENOMEM ? 3 : 1;
+    }
+    if (live) {
+        printf("%zu\n", st.live_peak);
+    } else if (json) {
+        printf("{\"workload\":\"%s\",\"check\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"maxrss_kb\":%"
+               "ld,\"stats\":",
+               wl, check, wall, cpu, ru.ru_maxrss);
+        vm_gc_stats_json(&st, stdout);
+        puts("}");
+    } else {
+        printf("workload          %s (check %ld)\nwall / cpu        %.3f s / %.3f s, peak RSS %ld "
+               "KiB\n",
+               wl, check, wall, cpu, ru.ru_maxrss);
+        vm_gc_stats_print(&st, stdout);
+    }
+    vm_gc_heap_free(h);
+    return 0;
+}

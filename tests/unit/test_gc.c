@@ -1,0 +1,633 @@
+/*
+ * Tests of the managed heap. The core is a randomized mutator checked against
+ * a shadow model: the model knows every object's id, slot count and children;
+ * every object carries its id and a byte pattern in its raw bytes, so a
+ * collector that loses, corrupts or mislinks an object fails the comparison.
+ * It runs under every collector in verify mode and in stress mode, with
+ * collector switches under load, and the graphs left at the end must be
+ * identical across collectors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vmlab/gc.h"
+
+/* ---- the shadow model ------------------------------------------------------- */
+
+#define NREG  48
+#define NROOT 4
+#define MAXK  4
+
+typedef struct mobj {
+    int nrefs, nbytes;
+    int kid[MAXK];
+    unsigned seen;
+} mobj;
+
+typedef struct model {
+    mobj *o;
+    int n, cap;
+    int reg[NREG + NROOT]; /* object id or -1; the last NROOT are root handles */
+    unsigned epoch;
+    int *stack;
+} model;
+
+typedef struct mut {
+    vm_gc_heap *h;
+    model m;
+    vm_gc_ref *slot[NREG];
+    vm_gc_root *root[NROOT];
+    uint64_t x;
+    int switch_every; /* 0: never */
+    int collect_every;
+    int kind_i;
+} mut;
+
+static uint64_t rnd(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 0x2545f4914f6cdd1dull;
+}
+
+static vm_gc_ref reg_get(mut *t, int r)
+{
+    return r < NREG ? *t->slot[r] : vm_gc_root_get(t->root[r - NREG]);
+}
+
+static void reg_set(mut *t, int r, vm_gc_ref v)
+{
+    if (r < NREG)
+        *t->slot[r] = v;
+    else
+        vm_gc_root_set(t->root[r - NREG], v);
+}
+
+static uint8_t pat(int id, int i)
+{
+    return (uint8_t)(id * 31 + i * 7);
+}
+
+static void mut_init(mut *t, const vm_gc_config *cfg, uint64_t seed)
+{
+    vm_error err = {0};
+    memset(t, 0, sizeof *t);
+    t->h = vm_gc_heap_new(cfg, &err);
+    assert_non_null(t->h);
+    for (int i = 0; i < NREG; i++) assert_non_null(t->slot[i] = vm_gc_push(t->h, NULL));
+    for (int i = 0; i < NROOT; i++) assert_non_null(t->root[i] = vm_gc_root_new(t->h, NULL, &err));
+    for (int i = 0; i < NREG + NROOT; i++) t->m.reg[i] = -1;
+    t->m.cap = 1024;
+    t->m.o = calloc((size_t)t->m.cap, sizeof(mobj));
+    t->x = seed;
+}
+
+static void mut_free(mut *t)
+{
+    for (int i = 0; i < NROOT; i++) vm_gc_root_free(t->h, t->root[i]);
+    vm_gc_heap_free(t->h);
+    free(t->m.o);
+    free(t->m.stack);
+}
+
+/* Compare the heap graph reachable from every register with the model. */
+static void check_graph(mut *t)
+{
+    model *m = &t->m;
+    m->epoch++;
+    free(m->stack);
+    size_t cap = (size_t)m->n * MAXK + NREG + NROOT + 1;
+    m->stack = malloc(sizeof(int) * cap);
+    vm_gc_ref *hs = malloc(sizeof(vm_gc_ref) * cap);
+    int sp = 0;
+    for (int r = 0; r < NREG + NROOT; r++) {
+        vm_gc_ref o = reg_get(t, r);
+        if (m->reg[r] < 0) {
+            assert_null(o);
+            continue;
+        }
+        assert_non_null(o);
+        m->stack[sp] = m->reg[r];
+        hs[sp++] = o;
+        while (sp) {
+            int id = m->stack[--sp];
+            vm_gc_ref ho = hs[sp];
+            mobj *mo = &m->o[id];
+            int hid;
+            memcpy(&hid, vm_gc_bytes(ho), sizeof hid);
+            assert_int_equal(hid, id);
+            if (mo->seen == m->epoch) continue;
+            mo->seen = m->epoch;
+            assert_int_equal(vm_gc_shape(ho), 7);
+            assert_int_equal(vm_gc_nrefs(ho), mo->nrefs);
+            assert_int_equal(vm_gc_nbytes(ho), mo->nbytes);
+            uint8_t *b = vm_gc_bytes(ho);
+            for (int i = 4; i < mo->nbytes; i++)
+                if (b[i] != pat(id, i)) fail_msg("object %d byte %d corrupted", id, i);
+            for (int k = 0; k < mo->nrefs; k++) {
+                vm_gc_ref c = vm_gc_read(t->h, ho, (unsigned)k);
+                if (mo->kid[k] < 0) {
+                    assert_null(c);
+                } else {
+                    assert_non_null(c);
+                    m->stack[sp] = mo->kid[k];
+                    hs[sp++] = c;
+                }
+            }
+        }
+    }
+    free(hs);
+}
+
+/* FNV digest of the heap graph in a deterministic DFS order (ids from raw bytes). */
+static uint64_t digest(mut *t)
+{
+    uint64_t d = 1469598103934665603ull;
+    t->m.epoch++;
+    vm_gc_ref *st = malloc(sizeof(vm_gc_ref) * (size_t)(t->m.n * MAXK + NREG + NROOT + 1));
+    for (int r = 0; r < NREG + NROOT; r++) {
+        int sp = 0;
+        vm_gc_ref o = reg_get(t, r);
+        d = (d ^ (uint64_t)(o ? 1 : 0)) * 1099511628211ull;
+        if (o) st[sp++] = o;
+        while (sp) {
+            vm_gc_ref ho = st[--sp];
+            int id;
+            memcpy(&id, vm_gc_bytes(ho), sizeof id);
+            d = (d ^ (uint64_t)id) * 1099511628211ull;
+            if (t->m.o[id].seen == t->m.epoch) continue;
+            t->m.o[id].seen = t->m.epoch;
+            for (unsigned k = 0; k < vm_gc_nrefs(ho); k++) {
+                vm_gc_ref c = vm_gc_read(t->h, ho, k);
+                d = (d ^ (uint64_t)(c ? 2 : 3)) * 1099511628211ull;
+                if (c) st[sp++] = c;
+            }
+        }
+    }
+    free(st);
+    return d;
+}
+
+static const int all_kinds[] = {VM_GC_MARKSWEEP, VM_GC_SEMISPACE, VM_GC_GENERATIONAL,
+                                VM_GC_INCREMENTAL, VM_GC_ADAPTIVE};
+
+static void mut_run(mut *t, int ops)
+{
+    vm_error err = {0};
+    model *m = &t->m;
+    for (int i = 0; i < ops; i++) {
+        unsigned op = (unsigned)(rnd(&t->x) % 100);
+        int a = (int)(rnd(&t->x) % (NREG + NROOT)), b = (int)(rnd(&t->x) % (NREG + NROOT));
+        if (op < 45) { /* allocate into register a */
+            if (m->n == m->cap) {
+                m->cap *= 2;
+                m->o = realloc(m->o, sizeof(mobj) * (size_t)m->cap);
+            }
+            int id = m->n++;
+            mobj *mo = &m->o[id];
+            mo->nrefs = (int)(rnd(&t->x) % (MAXK + 1));
+            mo->nbytes = (rnd(&t->x) % 300 == 0) ? 9000 + (int)(rnd(&t->x) % 100)
+                                                 : 4 + (int)(rnd(&t->x) % 40);
+            mo->seen = 0;
+            for (int k = 0; k < MAXK; k++) mo->kid[k] = -1;
+            vm_gc_ref o = vm_gc_alloc(t->h, 7, (unsigned)mo->nrefs, (unsigned)mo->nbytes, &err);
+            if (!o) fail_msg("alloc: %s", err.msg);
+            memcpy(vm_gc_bytes(o), &id, sizeof id);
+            uint8_t *bytes = vm_gc_bytes(o);
+            for (int k = 4; k < mo->nbytes; k++) bytes[k] = pat(id, k);
+            reg_set(t, a, o);
+            m->reg[a] = id;
+        } else if (op < 75) { /* a.slot = b */
+            if (m->reg[a] < 0 || m->o[m->reg[a]].nrefs == 0) continue;
+            int k = (int)(rnd(&t->x) % (unsigned)m->o[m->reg[a]].nrefs);
+            vm_gc_write(t->h, reg_get(t, a), (unsigned)k, reg_get(t, b));
+            m->o[m->reg[a]].kid[k] = m->reg[b];
+        } else if (op < 88) { /* a = b.slot */
+            if (m->reg[b] < 0 || m->o[m->reg[b]].nrefs == 0) continue;
+            int k = (int)(rnd(&t->x) % (unsigned)m->o[m->reg[b]].nrefs);
+            reg_set(t, a, vm_gc_read(t->h, reg_get(t, b), (unsigned)k));
+            m->reg[a] = m->o[m->reg[b]].kid[k];
+        } else if (op < 96) { /* a = b */
+            reg_set(t, a, reg_get(t, b));
+            m->reg[a] = m->reg[b];
+        } else {
+            reg_set(t, a, NULL);
+            m->reg[a] = -1;
+        }
+        if (t->collect_every && i % t->collect_every == t->collect_every - 1)
+            if (vm_gc_collect(t->h, (i / t->collect_every) & 1, &err) < 0)
+                fail_msg("collect: %s", err.msg);
+        if (t->switch_every && i % t->switch_every == t->switch_every - 1) {
+            t->kind_i = (t->kind_i + 1) % 5;
+            if (vm_gc_switch(t->h, all_kinds[t->kind_i], &err) < 0) fail_msg("switch: %s", err.msg);
+        }
+        if (i % 500 == 499) check_graph(t);
+    }
+    check_graph(t);
+    if (vm_gc_verify(t->h, &err) < 0) fail_msg("verify: %s", err.msg);
+}
+
+static void test_config(vm_gc_config *c, int kind, unsigned flags)
+{
+    vm_gc_config_init(c);
+    c->collector = kind;
+    c->flags = flags;
+    c->max_heap = 8u << 20;
+    c->growth = 0;
+    c->nursery = 64u << 10;
+    c->step_alloc = 4096;
+}
+
+static uint64_t run_random(int kind, unsigned flags, int ops, int collect_every, int switch_every)
+{
+    mut t;
+    vm_gc_config c;
+    test_config(&c, kind, flags);
+    mut_init(&t, &c, 12345);
+    t.collect_every = collect_every;
+    t.switch_every = switch_every;
+    mut_run(&t, ops);
+    uint64_t d = digest(&t);
+    vm_gc_stats st;
+    vm_gc_stats_get(t.h, &st);
+    if (collect_every || (flags & VM_GC_STRESS)) assert_true(st.pauses > 0);
+    mut_free(&t);
+    return d;
+}
+
+/* Every collector in verify mode ends with the same graph. */
+static void test_random_verify(void **state)
+{
+    (void)state;
+    uint64_t d0 = 0;
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        uint64_t d = run_random(k, VM_GC_VERIFY, 20000, 97, 0);
+        if (k == 0) d0 = d;
+        assert_true(d == d0);
+    }
+}
+
+static void test_random_stress(void **state)
+{
+    (void)state;
+    uint64_t d0 = 0;
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        uint64_t d = run_random(k, VM_GC_VERIFY | VM_GC_STRESS, 1500, 0, 0);
+        if (k == 0) d0 = d;
+        assert_true(d == d0);
+    }
+    /* stress alone (no verify) runs longer */
+    for (int k = 0; k < VM_GC_NKINDS; k++)
+        assert_true(run_random(k, VM_GC_STRESS, 6000, 0, 0) != 0);
+}
+
+/* Switching collectors under a running mutator loses and corrupts nothing. */
+static void test_switch_under_load(void **state)
+{
+    (void)state;
+    uint64_t ref = run_random(VM_GC_MARKSWEEP, VM_GC_VERIFY, 20000, 97, 0);
+    uint64_t d = run_random(VM_GC_MARKSWEEP, VM_GC_VERIFY, 20000, 97, 301);
+    assert_true(d == ref);
+    d = run_random(VM_GC_INCREMENTAL, 0, 20000, 0, 157); /* switches mid-cycle too */
+    assert_true(d == ref);
+}
+
+/* ---- out of memory ------------------------------------------------------------ */
+
+static void test_oom(void **state)
+{
+    (void)state;
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = k;
+        c.max_heap = 2u << 20;
+        c.growth = 0;
+        c.nursery = 128u << 10;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        assert_non_null(h);
+        vm_gc_ref *list = vm_gc_push(h, NULL);
+        long n = 0;
+        for (;; n++) {
+            vm_gc_ref o = vm_gc_alloc(h, 1, 1, 40, &err);
+            if (!o) break;
+            vm_gc_write(h, o, 0, *list);
+            *list = o;
+            assert_true(n < 1000000);
+        }
+        assert_int_equal(err.code, VM_ENOMEM);
+        assert_true(n > 1000);
+        /* the heap is still intact and usable once the data is dropped */
+        long len = 0;
+        for (vm_gc_ref o = *list; o; o = vm_gc_read(h, o, 0)) len++;
+        assert_int_equal(len, n);
+        *list = NULL;
+        assert_int_equal(vm_gc_collect(h, 1, &err), 0);
+        for (int i = 0; i < 1000; i++) assert_non_null(vm_gc_alloc(h, 1, 1, 40, &err));
+        /* one object larger than the whole heap */
+        assert_null(vm_gc_alloc(h, 1, 0, 4u << 20, &err));
+        assert_int_equal(err.code, VM_ENOMEM);
+        assert_int_equal(vm_gc_verify(h, &err), 0);
+        vm_gc_heap_free(h);
+    }
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    vm_gc_config c;
+    vm_gc_config_init(&c);
+    vm_error err = {0};
+    c.collector = 99;
+    assert_null(vm_gc_heap_new(&c, &err));
+    assert_int_equal(err.code, VM_EINVAL);
+    vm_gc_config_init(&c);
+    c.promote_age = 0;
+    assert_null(vm_gc_heap_new(&c, &err));
+    vm_gc_heap *h = vm_gc_heap_new(NULL, &err);
+    assert_non_null(h);
+    assert_null(vm_gc_alloc(h, 1, VM_GC_MAX_REFS + 1, 0, &err));
+    assert_int_equal(err.code, VM_EINVAL);
+    assert_null(vm_gc_alloc(h, VM_GC_MAX_SHAPE + 1, 0, 0, &err));
+    assert_int_equal(vm_gc_switch(h, -1, &err), -1);
+    assert_int_equal(vm_gc_kind_parse("nope"), -1);
+    assert_int_equal(vm_gc_kind_parse("incremental"), VM_GC_INCREMENTAL);
+    vm_gc_heap_free(h);
+    vm_gc_heap_free(NULL);
+}
+
+/* ---- barrier coverage: a store that skips the barrier is caught by verify ---- */
+
+static void test_barrier_generational(void **state)
+{
+    (void)state;
+    vm_gc_config c;
+    vm_gc_config_init(&c);
+    c.collector = VM_GC_GENERATIONAL;
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+    vm_gc_ref *old = vm_gc_push(h, vm_gc_alloc(h, 1, 2, 0, &err));
+    assert_int_equal(vm_gc_collect(h, 1, &err), 0); /* promotes it */
+    vm_gc_ref *young = vm_gc_push(h, vm_gc_alloc(h, 1, 0, 8, &err));
+    vm_gc_write(h, *old, 0, *young); /* with the barrier: fine */
+    assert_int_equal(vm_gc_verify(h, &err), 0);
+    vm_gc_stats st;
+    vm_gc_stats_get(h, &st);
+    assert_true(st.barrier_slow >= 1);
+    assert_int_equal(vm_gc_collect(h, 1, &err), 0); /* all old, nothing remembered */
+    *young = vm_gc_alloc(h, 1, 0, 8, &err);
+    vm_gc_slots(*old)[1] = *young; /* the bug under test: a store without the barrier */
+    assert_int_equal(vm_gc_verify(h, &err), -1);
+    assert_non_null(strstr(err.msg, "barrier"));
+    vm_gc_heap_free(h);
+}
+
+static void test_barrier_incremental(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip < 2; skip++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = VM_GC_INCREMENTAL;
+        c.flags = VM_GC_VERIFY;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        vm_gc_ref *a = vm_gc_push(h, vm_gc_alloc(h, 1, 1, 0, &err));
+        vm_gc_ref b = vm_gc_alloc(h, 1, 0, 8, &err);
+        vm_gc_write(h, *a, 0, b);
+        assert_int_equal(vm_gc_collect(h, 0, &err), 0); /* one step: marking starts, roots grey */
+        /* allocated during marking, so black: never scanned again */
+        vm_gc_ref *cc = vm_gc_push(h, vm_gc_alloc(h, 1, 1, 0, &err));
+        vm_gc_write(h, *cc, 0, vm_gc_read(h, *a, 0)); /* B is now reachable from C only... */
+        if (skip)
+            vm_gc_slots(*a)[0] = NULL; /* ...once A lets go of it without the barrier */
+        else
+            vm_gc_write(h, *a, 0, NULL);
+        int rc = vm_gc_collect(h, 1, &err); /* finish the cycle: verify runs before sweeping */
+        if (skip) {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(err.msg, "not a live object"));
+        } else {
+            assert_int_equal(rc, 0);
+            assert_non_null(vm_gc_read(h, *cc, 0));
+        }
+        vm_gc_heap_free(h);
+    }
+}
+
+/* ---- workloads, traces, metrics, policy ------------------------------------ */
+
+static void test_workloads(void **state)
+{
+    (void)state;
+    long ref_bt = -1, ref_gb = -1;
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = k;
+        c.flags = VM_GC_VERIFY;
+        c.nursery = 256u << 10;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        long bt = 0, gb = 0;
+        if (vm_gc_run_bintree(h, 10, &bt, &err) < 0) fail_msg("bintree: %s", err.msg);
+        if (vm_gc_run_gcbench(h, 6, &gb, &err) < 0) fail_msg("gcbench: %s", err.msg);
+        assert_int_equal(vm_gc_depth(h), 0);
+        if (k == 0) {
+            ref_bt = bt;
+            ref_gb = gb;
+        }
+        assert_int_equal(bt, ref_bt);
+        assert_int_equal(gb, ref_gb);
+        vm_gc_heap_free(h);
+    }
+    /* binary-trees depth 10: stretch 2^12-1 nodes, long-lived 2^11-1, and
+     * sum over d = 4, 6, 8, 10 of 2^(14-d) trees of 2^(d+1)-1 nodes */
+    long expect = 4095 + 2047;
+    for (int d = 4; d <= 10; d += 2) expect += (1L << (14 - d)) * ((1L << (d + 1)) - 1);
+    assert_int_equal(ref_bt, expect);
+}
+
+static void test_trace_replay(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/vmlab-gc-trace-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        print_message("cannot create a temporary file: skipped\n");
+        skip();
+    }
+    close(fd);
+    vm_gc_synth s;
+    vm_gc_synth_init(&s);
+    s.ops = 50000;
+    s.regs = 256;
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(NULL, &err);
+    long rec = 0, again = 0;
+    assert_int_equal(vm_gc_run_synth(h, &s, path, &rec, &err), 0);
+    vm_gc_heap_free(h);
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = k;
+        c.flags = VM_GC_VERIFY;
+        h = vm_gc_heap_new(&c, &err);
+        long rep = 0;
+        if (vm_gc_replay(h, path, &rep, &err) < 0) fail_msg("replay: %s", err.msg);
+        assert_int_equal(rep, rec);
+        vm_gc_heap_free(h);
+    }
+    /* a synthetic run without recording gives the same result */
+    h = vm_gc_heap_new(NULL, &err);
+    assert_int_equal(vm_gc_run_synth(h, &s, NULL, &again, &err), 0);
+    assert_int_equal(again, rec);
+    /* a truncated or foreign file is an error, not a crash */
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fclose(f);
+    assert_int_equal(truncate(path, len / 2), 0);
+    assert_int_equal(vm_gc_replay(h, path, NULL, &err), -1);
+    assert_int_equal(err.code, VM_EINVAL);
+    assert_int_equal(vm_gc_replay(h, "/nonexistent/trace", NULL, &err), -1);
+    assert_int_equal(err.code, VM_EIO);
+    vm_gc_heap_free(h);
+    unlink(path);
+}
+
+typedef struct evcount {
+    int start, end, phase;
+} evcount;
+
+static void on_event(void *ud, const vm_gc_event *ev)
+{
+    evcount *n = ud;
+    if (ev->kind == VM_GC_EV_START) n->start++;
+    if (ev->kind == VM_GC_EV_END) n->end++;
+    if (ev->kind == VM_GC_EV_PHASE) n->phase++;
+}
+
+static void test_metrics(void **state)
+{
+    (void)state;
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = k;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        evcount n = {0};
+        vm_gc_set_trace(h, on_event, &n);
+        long chk;
+        assert_int_equal(vm_gc_run_bintree(h, 14, &chk, &err), 0);
+        vm_gc_stats st;
+        vm_gc_stats_get(h, &st);
+        assert_true(st.collections > 0);
+        assert_true(st.pauses > 0);
+        assert_int_equal(n.start, (int)st.pauses);
+        assert_int_equal(n.end, (int)st.pauses);
+        assert_true(st.pause_p50 <= st.pause_p95 && st.pause_p95 <= st.pause_p99 &&
+                    st.pause_p99 <= st.pause_max);
+        assert_true(st.gc_ns <= st.run_ns);
+        assert_true(st.mmu_1ms >= 0 && st.mmu_1ms <= 1 && st.mmu_100ms <= 1);
+        assert_true(st.alloc_bytes >= 24 * st.alloc_objects);
+        assert_true(st.heap_peak >= st.live_peak);
+        assert_true(st.survival_max <= 1.0);
+        if (k == VM_GC_GENERATIONAL || k == VM_GC_SEMISPACE) assert_true(st.copied_bytes > 0);
+        if (k == VM_GC_GENERATIONAL) assert_true(st.promoted_bytes > 0);
+        assert_true(st.barrier_writes > 0);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        vm_gc_stats_json(&st, f);
+        fclose(f);
+        assert_true(buf[0] == '{' && buf[len - 1] == '}');
+        assert_non_null(strstr(buf, "\"mmu_10ms\":"));
+        free(buf);
+        vm_gc_stats_reset(h);
+        vm_gc_stats_get(h, &st);
+        assert_int_equal(st.pauses, 0);
+        assert_int_equal(st.alloc_bytes, 0);
+        vm_gc_heap_free(h);
+    }
+}
+
+static int policy_calls;
+static void to_semispace(void *ud, const vm_gc_policy_input *in, vm_gc_policy_decision *out)
+{
+    (void)ud;
+    policy_calls++;
+    if (in->collections >= 3) out->collector = VM_GC_SEMISPACE;
+}
+
+static void test_policy(void **state)
+{
+    (void)state;
+    vm_gc_config c;
+    vm_gc_config_init(&c);
+    c.collector = VM_GC_ADAPTIVE;
+    c.flags = VM_GC_VERIFY;
+    c.nursery = 256u << 10;
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+    policy_calls = 0;
+    vm_gc_set_policy(h, to_semispace, NULL);
+    assert_int_equal(vm_gc_collector(h), VM_GC_GENERATIONAL);
+    long chk;
+    assert_int_equal(vm_gc_run_bintree(h, 12, &chk, &err), 0);
+    assert_true(policy_calls > 0);
+    assert_int_equal(vm_gc_collector(h), VM_GC_SEMISPACE);
+    vm_gc_stats st;
+    vm_gc_stats_get(h, &st);
+    assert_true(st.switches >= 1);
+    vm_gc_heap_free(h);
+}
+
+static void test_two_heaps(void **state)
+{
+    (void)state;
+    vm_error err = {0};
+    vm_gc_config c;
+    vm_gc_config_init(&c);
+    c.collector = VM_GC_GENERATIONAL;
+    vm_gc_heap *a = vm_gc_heap_new(&c, &err);
+    c.collector = VM_GC_MARKSWEEP;
+    vm_gc_heap *b = vm_gc_heap_new(&c, &err);
+    long x, y;
+    assert_int_equal(vm_gc_run_bintree(a, 8, &x, &err), 0);
+    assert_int_equal(vm_gc_run_bintree(b, 8, &y, &err), 0);
+    assert_int_equal(x, y);
+    vm_gc_heap_free(a);
+    vm_gc_heap_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_random_verify),
+        cmocka_unit_test(test_random_stress),
+        cmocka_unit_test(test_switch_under_load),
+        cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_barrier_generational),
+        cmocka_unit_test(test_barrier_incremental),
+        cmocka_unit_test(test_workloads),
+        cmocka_unit_test(test_trace_replay),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_two_heaps),
+    };
+    return cmocka_run_group_tests_name("gc", tests, NULL, NULL);
+}
