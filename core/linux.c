@@ -103,7 +103,7 @@ int vm_linux_init(vm_machine *m, const char *sysroot, vm_error *err)
     }
     /* the guest gets its own copies of the standard streams */
     for (int i = 0; i < 3; i++) {
-        int h = fcntl(i, F_DUPFD_CLOEXEC, 3);
+        int h = fcntl(i, F_DUPFD, 3);
         if (h >= 0 && lx_fd_set(lx, i, h) < 0) close(h);
         if (h < 0 && lx_fd_set(lx, i, -1) < 0) break;
     }

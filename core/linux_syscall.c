@@ -139,7 +139,8 @@ static int host_dirfd(vm_linux *lx, int64_t gdirfd, const char *path)
     return h < 0 ? -EBADF : h;
 }
 
-#define ERR(x) ((x) < 0 ? -errno : (x))
+/* host result -> guest result: -errno on failure (evaluates its argument once) */
+static inline int64_t ERR(int64_t r) { return r < 0 ? -errno : r; }
 
 /* {==== files ============================================================ */
 
@@ -150,7 +151,7 @@ static int64_t sys_openat(vm_machine *m, uint64_t *a)
     if (rc) return rc;
     int d = host_dirfd(&m->lx, (int64_t)a[0], path);
     if (d == -EBADF) return -EBADF;
-    int h = openat(d, host_path(&m->lx, path, buf), (int)a[2] | O_CLOEXEC, (mode_t)a[3]);
+    int h = openat(d, host_path(&m->lx, path, buf), (int)a[2], (mode_t)a[3]);
     if (h < 0) return -errno;
     int g = lx_fd_alloc(&m->lx, h, 0);
     if (g < 0) close(h);
@@ -483,7 +484,7 @@ static int64_t sys_fcntl(vm_machine *m, uint64_t *a)
     int cmd = (int)a[1];
     switch (cmd) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {
-        int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
+        int nh = fcntl(h, cmd, 3);
         if (nh < 0) return -errno;
         int g = lx_fd_alloc(lx, nh, (int)a[2]);
         if (g < 0) close(nh);
@@ -491,11 +492,7 @@ static int64_t sys_fcntl(vm_machine *m, uint64_t *a)
     }
     case F_GETFD: case F_SETFD: case F_GETFL: case F_SETFL: case F_GETOWN: case F_SETOWN:
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS:
-        if (cmd == F_GETFD) {
-            /* every host fd is close-on-exec; the guest's flag is not kept yet */
-            return 0;
-        }
-        if (cmd == F_SETFD) return 0;
+        /* the host fd's flags are the guest's (FD_CLOEXEC included) */
         return ERR(fcntl(h, cmd, (long)a[2]));
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
     case F_OFD_SETLKW: {
@@ -546,7 +543,7 @@ static int64_t sys_ioctl(vm_machine *m, uint64_t *a)
 static int64_t sys_pipe2(vm_machine *m, uint64_t *a)
 {
     int p[2];
-    if (pipe2(p, ((int)a[1] & ~O_CLOEXEC) | O_CLOEXEC)) return -errno;
+    if (pipe2(p, (int)a[1])) return -errno;
     int g0 = lx_fd_alloc(&m->lx, p[0], 0);
     int g1 = g0 < 0 ? g0 : lx_fd_alloc(&m->lx, p[1], 0);
     int32_t g[2] = {g0, g1};
@@ -567,7 +564,8 @@ static int64_t sys_dup3(vm_machine *m, uint64_t *a, int is_dup3)
     if (h < 0) return -EBADF;
     if (is_dup3 && a[0] == a[1]) return -EINVAL;
     if ((int64_t)a[1] < 0 || a[1] >= 65536) return -EBADF;
-    int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
+    if (is_dup3 && (a[2] & ~(uint64_t)O_CLOEXEC)) return -EINVAL;
+    int nh = fcntl(h, (a[2] & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 3);
     if (nh < 0) return -errno;
     return lx_fd_set(lx, (int)a[1], nh);
 }
@@ -576,7 +574,7 @@ static int64_t sys_dup(vm_machine *m, uint64_t *a)
 {
     int h = lx_fd_host(&m->lx, (int64_t)a[0]);
     if (h < 0) return -EBADF;
-    int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
+    int nh = fcntl(h, F_DUPFD, 3);
     if (nh < 0) return -errno;
     int g = lx_fd_alloc(&m->lx, nh, 0);
     if (g < 0) close(nh);

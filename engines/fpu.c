@@ -10,8 +10,9 @@
  * canonical, single-precision operands are checked for NaN-boxing,
  * conversions to integers saturate, min/max/compare follow RISC-V's NaN and
  * signed-zero rules, and round-to-nearest-max-magnitude (RMM, which x86 lacks)
- * is derived from an exactly computed residual.
+ * is derived by exact tie detection (round to odd in a wider format).
  */
+#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -102,37 +103,73 @@ static inline uint64_t canon_d(double r) { return r != r ? CANON_D : b_of_d(r); 
 static inline uint64_t canon_s(float r) { return r != r ? BOX(CANON_S) : BOX(b_of_f(r)); }
 
 /* {==== RMM ============================================================
- * The host rounds to nearest-even. RMM differs only on an exact tie where
- * RNE chose the value nearer to zero: then RMM takes the neighbour away from
- * zero. `err` is the exact residual (exact result - r) computed by the
- * caller; a tie is |err| == half an ulp of r with err pointing away from
- * zero. */
-static double rmm_fix_d(double r, double err)
+ * x86 has no round-to-nearest-max-magnitude. RMM differs from RNE only when
+ * the exact result is a tie, so the operation runs in RNE (result and flags
+ * are then right in every other case) and a tie is detected exactly: the
+ * operation is redone in a wider format, rounded toward zero with the
+ * inexact bit folded into the last place ("round to odd"). With at least two
+ * more bits than the target, that value is a midpoint of two target numbers
+ * only if the exact result is. Doubles use x87 extended precision (64-bit
+ * significand), singles use double. */
+
+static long double odd_ld(int op, double a, double b, double c)
 {
-    if (err == 0 || r != r || isinf(r)) return r;
-    if ((err > 0) != (r > 0) && r != 0) return r; /* residual toward zero: not this case */
-    double away = nextafter(r, r > 0 || (r == 0 && err > 0) ? INFINITY : -INFINITY);
-    if (fabs(err) * 2 == fabs(away - r)) return away;
-    return r;
+    fenv_t env;
+    feholdexcept(&env);
+    fesetround(FE_TOWARDZERO);
+    volatile long double la = a, lb = b, lc = c, r = 0;
+    switch (op) {
+    case VM_RV_FADD_D: r = la + lb; break;
+    case VM_RV_FSUB_D: r = la - lb; break;
+    case VM_RV_FMUL_D: r = la * lb; break;
+    case VM_RV_FDIV_D: r = la / lb; break;
+    case VM_RV_FSQRT_D: r = sqrtl(la); break;
+    case VM_RV_FMADD_D: r = fmal(la, lb, lc); break;
+    case VM_RV_FMSUB_D: r = fmal(la, lb, -lc); break;
+    case VM_RV_FNMSUB_D: r = fmal(-la, lb, lc); break;
+    case VM_RV_FNMADD_D: r = fmal(-la, lb, -lc); break;
+    }
+    long double v = r;
+    int inexact = fetestexcept(FE_INEXACT);
+    fesetenv(&env);
+    if (inexact) {
+        unsigned char bytes[sizeof(long double)];
+        memcpy(bytes, &v, sizeof v);
+        bytes[0] |= 1; /* x87 format: the significand's low byte comes first */
+        memcpy(&v, bytes, sizeof v);
+    }
+    return v;
 }
 
-static float rmm_fix_s(float r, double exact)
+static double rmm_d(double r_ne, long double v)
 {
-    /* singles: `exact` is the result in double precision, exact for the
-     * operations that call this (see there) */
-    double err = exact - (double)r;
-    if (err == 0 || r != r || isinf(r)) return r;
-    if ((err > 0) != (r > 0) && r != 0) return r;
-    float away = nextafterf(r, r > 0 || (r == 0 && err > 0) ? INFINITY : -INFINITY);
-    if (fabs(err) * 2 == fabs((double)away - (double)r)) return away;
-    return r;
+    if (v == 0 || r_ne != r_ne || isinf(r_ne)) return r_ne;
+    double z = (double)v;
+    if (fabsl((long double)z) > fabsl(v)) z = nextafter(z, 0);
+    if ((long double)z == v) return r_ne;
+    double away = nextafter(z, v > 0 ? INFINITY : -INFINITY);
+    if (isinf(away)) return r_ne;
+    long double mid = ((long double)z + (long double)away) * 0.5L;
+    return v == mid ? away : r_ne;
+}
+
+static float rmm_s(float r_ne, double v)
+{
+    if (v == 0 || r_ne != r_ne || isinf(r_ne)) return r_ne;
+    float z = (float)v;
+    if (fabs((double)z) > fabs(v)) z = nextafterf(z, 0);
+    if ((double)z == v) return r_ne;
+    float away = nextafterf(z, v > 0 ? INFINITY : -INFINITY);
+    if (isinf(away)) return r_ne;
+    double mid = ((double)z + (double)away) * 0.5;
+    return v == mid ? away : r_ne;
 }
 
 /* {==== double arithmetic ============================================== */
 
 static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
 {
-    double a = d_of(ab), b = d_of(bb), x = d_of(cb), r = 0, err = 0;
+    double a = d_of(ab), b = d_of(bb), x = d_of(cb), r = 0;
     uint32_t s = env_begin(rm);
     FENCE_D(a);
     FENCE_D(b);
@@ -150,33 +187,7 @@ static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
     }
     FENCE_D(r);
     c->fflags |= env_end(s);
-    if (rm == RMM && r == r && !isinf(r)) {
-        /* exact residuals; computed in RNE, flags discarded */
-        uint32_t s2 = env_begin(RNE);
-        switch (op) {
-        case VM_RV_FADD_D: case VM_RV_FSUB_D: {
-            double bb2 = op == VM_RV_FADD_D ? b : -b, bv = r - a, av = r - bv;
-            err = (a - av) + (bb2 - bv); /* TwoSum */
-            break;
-        }
-        case VM_RV_FMUL_D: err = fma(a, b, -r); break;
-        case VM_RV_FDIV_D: {
-            /* a/b is a tie iff the exact remainder a - r*b is half an ulp times b */
-            int up = r != 0 ? r > 0 : (a > 0) == (b > 0);
-            double away = nextafter(r, up ? INFINITY : -INFINITY);
-            double rem = fma(-r, b, a), half = (away - r) * 0.5 * b;
-            err = rem != 0 && rem == half ? (away - r) * 0.5 : 0;
-            break;
-        }
-        /* a square root is never a tie (a midpoint squared has too many
-         * bits); fused operations would need a triple-length residual and
-         * are left as RNE on exact ties */
-        default: err = 0; break;
-        }
-        FENCE_D(err);
-        env_end(s2);
-        r = rmm_fix_d(r, err);
-    }
+    if (rm == RMM) r = rmm_d(r, odd_ld(op, a, b, x));
     return canon_d(r);
 }
 
@@ -199,28 +210,26 @@ static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
     __asm__ volatile("" : "+x"(r));
     c->fflags |= env_end(s);
     if (rm == RMM && r == r && !isinf(r)) {
-        /* products and sums of singles are exact in double (sums: unless the
-         * exponents are far apart, when no tie is possible) */
-        double e = 0;
-        int exact = 1;
+        /* the operation in double, rounded to odd */
+        double da = a, db = b, dx = x, v = 0;
+        uint32_t s2 = env_begin(RTZ);
+        FENCE_D(da);
+        FENCE_D(db);
+        FENCE_D(dx);
         switch (op) {
-        case VM_RV_FADD_S: e = (double)a + b; break;
-        case VM_RV_FSUB_S: e = (double)a - b; break;
-        case VM_RV_FMUL_S: e = (double)a * b; break;
-        case VM_RV_FMADD_S: e = fma((double)a, b, x); break;
-        case VM_RV_FMSUB_S: e = fma((double)a, b, -(double)x); break;
-        case VM_RV_FNMSUB_S: e = fma(-(double)a, b, x); break;
-        case VM_RV_FNMADD_S: e = fma(-(double)a, b, -(double)x); break;
-        case VM_RV_FDIV_S: {
-            /* a tie would need a/b to have <= 25 significant bits: then the
-             * double quotient is exact */
-            e = (double)a / b;
-            exact = fma(e, b, -(double)a) == 0;
-            break;
+        case VM_RV_FADD_S: v = da + db; break;
+        case VM_RV_FSUB_S: v = da - db; break;
+        case VM_RV_FMUL_S: v = da * db; break;
+        case VM_RV_FDIV_S: v = da / db; break;
+        case VM_RV_FSQRT_S: v = __builtin_sqrt(da); break;
+        case VM_RV_FMADD_S: v = fma(da, db, dx); break;
+        case VM_RV_FMSUB_S: v = fma(da, db, -dx); break;
+        case VM_RV_FNMSUB_S: v = fma(-da, db, dx); break;
+        case VM_RV_FNMADD_S: v = fma(-da, db, -dx); break;
         }
-        case VM_RV_FSQRT_S: exact = 0; break; /* never a tie */
-        }
-        if (exact) r = rmm_fix_s(r, e);
+        FENCE_D(v);
+        if (env_end(s2) & VM_FF_NX) v = d_of(b_of_d(v) | 1);
+        r = rmm_s(r, v);
     }
     return canon_s(r);
 }
@@ -479,7 +488,7 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
         float f = (float)v;
         __asm__ volatile("" : "+x"(f));
         c->fflags |= env_end(s);
-        if (rm == RMM && f == f && !isinf(f)) f = rmm_fix_s(f, v);
+        if (rm == RMM) f = rmm_s(f, v);
         fr = canon_s(f);
         break;
     }
