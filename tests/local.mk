@@ -1,3 +1,9 @@
 # tests: unit tests (cmocka), guest differential tests, ISA tests, fuzzers.
 include $(srcdir)/tests/guest/local.mk
 include $(srcdir)/tests/isa/local.mk
+
+check_PROGRAMS += tests/unit/test_machine
+tests_unit_test_machine_SOURCES = tests/unit/test_machine.c
+tests_unit_test_machine_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_machine_LDADD = libvmlab_core.la $(CMOCKA_LIBS)
+TESTS += tests/unit/test_machine
