@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "vmlab/riscv.h"
 
 /* {====================================================================
@@ -124,8 +125,9 @@ static void put_csr(out_t *o, unsigned csr)
     for (size_t i = 0; i < sizeof csr_names / sizeof csr_names[0]; i++) {
         const struct csr_name *c = &csr_names[i];
         if (csr >= c->num && csr < c->num + c->count) {
-            if (c->count == 1) put(o, "%s", c->name);
-            else put(o, c->name, csr - c->num + c->first); /* "pmpaddr%u" */
+            const char *num = c->count > 1 ? strstr(c->name, "%u") : NULL;
+            if (!num) put(o, "%s", c->name);
+            else put(o, "%.*s%u%s", (int)(num - c->name), c->name, csr - c->num + c->first, num + 2);
             return;
         }
     }
@@ -436,15 +438,19 @@ static int objdump_rejects(const vm_rv_insn *in)
  * Entry point
  * ==================================================================== */
 
+/* Contract (riscv.h): writes at most `size` bytes, NUL-terminated when
+ * size > 0 (buf may be NULL when size is 0), and returns the length of the
+ * whole text, as snprintf does. Any vm_rv_insn is accepted: one that no
+ * decoder produced (op out of range) prints as data, like an illegal one. */
 int vm_rv_disasm(const vm_rv_insn *insn, uint64_t pc, int aliases, char *buf, size_t size)
 {
     out_t o = {buf, size, 0};
     const vm_rv_insn *in = insn;
-    const char *name = NULL, *fmt = "";
     int len = in->len == 2 ? 2 : 4;
     uint32_t raw = len == 2 ? in->raw & 0xffff : in->raw;
     int valid = in->op > VM_RV_ILLEGAL && in->op < VM_RV_NOPS && formats[in->op].fmt;
     unsigned flags = valid ? formats[in->op].flags : 0;
+    const char *name = NULL, *fmt = "";
 
     if (size) buf[0] = '\0';
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -457,22 +463,19 @@ int vm_rv_disasm(const vm_rv_insn *insn, uint64_t pc, int aliases, char *buf, si
             return (int)o.len;
         }
     }
-    if (!name && valid) {
-        if (len == 2) {
-            for (size_t i = 0; i < sizeof rvc / sizeof rvc[0]; i++) {
-                if ((raw & rvc[i].mask) == rvc[i].match) {
-                    name = aliases ? rvc[i].name : rvc[i].cname;
-                    fmt = aliases ? rvc[i].fmt : rvc[i].cfmt;
-                    break;
-                }
+    if (valid && len == 2) {
+        for (size_t i = 0; i < sizeof rvc / sizeof rvc[0] && !name; i++) {
+            if ((raw & rvc[i].mask) == rvc[i].match) {
+                name = aliases ? rvc[i].name : rvc[i].cname;
+                fmt = aliases ? rvc[i].fmt : rvc[i].cfmt;
             }
-        } else if (!objdump_rejects(in)) {
-            const struct alias *a = aliases ? find_alias(in) : NULL;
-            name = a ? a->name : vm_rv_op_name(in->op);
-            fmt = a ? a->fmt : formats[in->op].fmt;
         }
+    } else if (valid && !objdump_rejects(in)) {
+        const struct alias *a = aliases ? find_alias(in) : NULL;
+        name = a ? a->name : vm_rv_op_name(in->op);
+        fmt = a ? a->fmt : formats[in->op].fmt;
     }
-    if (!name) {
+    if (!name) { /* objdump's way of showing what it cannot decode */
         put(&o, ".%dbyte\t0x%x", len, (unsigned)raw);
         return (int)o.len;
     }
@@ -484,7 +487,7 @@ int vm_rv_disasm(const vm_rv_insn *insn, uint64_t pc, int aliases, char *buf, si
         put(&o, "\t");
         put_operands(&o, fmt, in, pc);
     }
-    if (len == 4 && (flags & RM) && in->rm != 7)
+    if (len == 4 && (flags & RM) && in->rm != 7) /* the dynamic mode goes unsaid */
         put(&o, ",%s", rm_names[in->rm & 7]);
     return (int)o.len;
 }

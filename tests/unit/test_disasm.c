@@ -400,6 +400,12 @@ static void test_decoded_fields(void **state)
         {0xf081, VM_RV_BNE, -1, 9, 0, -256},           /* c.bnez s1,.-256 */
         {0xbfee, VM_RV_FSD, -1, 2, 27, 504},           /* c.fsdsp fs11,504(sp) */
         {0x907d, VM_RV_SRLI, 8, 8, -1, 63},            /* c.srli s0,63 */
+        /* fields no text shows: the implicit registers of expansions */
+        {0xaffd, VM_RV_JAL, 0, -1, -1, 2046},          /* c.j = jal zero */
+        {0x8502, VM_RV_JALR, 0, 10, -1, 0},            /* c.jr a0 = jalr zero,0(a0) */
+        {0x5501, VM_RV_ADDI, 10, 0, -1, -32},          /* c.li a0,-32 = addi a0,zero,-32 */
+        {0xcd7d, VM_RV_BEQ, -1, 10, 0, 254},           /* c.beqz a0 = beq a0,zero */
+        {0x952e, VM_RV_ADD, 10, 10, 11, 0},            /* c.add a0,a1 */
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         vm_rv_insn in;
