@@ -26,6 +26,7 @@ GUEST_TESTS = \
 	tests/guest/signals.c \
 	tests/guest/smc.c \
 	tests/guest/time_uname.c \
+	tests/guest/syscalls.c \
 	tests/guest/dynamic.c
 
 ISA_TESTS = \
