@@ -77,6 +77,7 @@ static int load_elf(const unsigned char *f, size_t size, elf_t *e)
     for (uint64_t i = 0; i < shnum; i++) {
         uint64_t name = SH(f, i, 0, 4), type = SH(f, i, 4, 4), off = SH(f, i, 24, 8);
         uint64_t sz = SH(f, i, 32, 8);
+        if (type != 1 && type != 2) continue; /* only PROGBITS and SYMTAB are read */
         if (off > size || sz > size - off || stroff + name >= size) return -1;
         if (type == 1 && !strcmp((const char *)f + stroff + name, ".text")) {
             e->text = f + off;
