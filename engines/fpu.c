@@ -48,12 +48,46 @@ static inline uint32_t env_begin(int rm)
     return saved;
 }
 
+static inline uint32_t flags_of(uint32_t a)
+{
+    return ((a & 1) ? VM_FF_NV : 0) | ((a & 4) ? VM_FF_DZ : 0) | ((a & 8) ? VM_FF_OF : 0) |
+           ((a & 16) ? VM_FF_UF : 0) | ((a & 32) ? VM_FF_NX : 0);
+}
+
 static inline uint32_t env_end(uint32_t saved)
 {
     uint32_t a = csr_get();
     csr_set(saved);
-    return ((a & 1) ? VM_FF_NV : 0) | ((a & 4) ? VM_FF_DZ : 0) | ((a & 8) ? VM_FF_OF : 0) |
-           ((a & 16) ? VM_FF_UF : 0) | ((a & 32) ? VM_FF_NX : 0);
+    return flags_of(a);
+}
+
+/* MXCSR accesses serialize the pipeline, so they are kept off the common
+ * path: while an engine runs guest code, MXCSR holds round-to-nearest-even
+ * and accumulates the guest's exception flags (sticky, as fflags are).
+ * They are merged into fflags only where the guest can see fflags (CSR
+ * accesses) and when the engine returns. Operations in another rounding
+ * mode, and helper computations whose flags must not count, bracket
+ * themselves with env_begin/env_end. */
+uint32_t vm_fpu_enter(void)
+{
+    uint32_t host = csr_get();
+    csr_set(0x1f80u); /* RNE, all exceptions masked, flags clear, no FTZ/DAZ */
+    return host;
+}
+
+void vm_fpu_sync(vm_cpu *c)
+{
+    uint32_t a = csr_get();
+    if (a & 0x3d) {
+        c->fflags |= flags_of(a);
+        csr_set(a & ~0x3fu);
+    }
+}
+
+void vm_fpu_leave(vm_cpu *c, uint32_t host)
+{
+    vm_fpu_sync(c);
+    csr_set(host);
 }
 /* keep the compiler from moving arithmetic across the MXCSR accesses */
 #define FENCE_D(v) __asm__ volatile("" : "+x"(v))
@@ -170,7 +204,7 @@ static float rmm_s(float r_ne, double v)
 static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
 {
     double a = d_of(ab), b = d_of(bb), x = d_of(cb), r = 0;
-    uint32_t s = env_begin(rm);
+    uint32_t s = rm != RNE ? env_begin(rm) : 0;
     FENCE_D(a);
     FENCE_D(b);
     FENCE_D(x);
@@ -186,15 +220,19 @@ static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
     case VM_RV_FNMADD_D: r = fma(-a, b, -x); break;
     }
     FENCE_D(r);
-    c->fflags |= env_end(s);
-    if (rm == RMM) r = rmm_d(r, odd_ld(op, a, b, x));
+    if (rm != RNE) c->fflags |= env_end(s);
+    if (rm == RMM) {
+        uint32_t s2 = env_begin(RNE); /* the tie check's own flags do not count */
+        r = rmm_d(r, odd_ld(op, a, b, x));
+        env_end(s2);
+    }
     return canon_d(r);
 }
 
 static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
 {
     float a = f_of(unbox(ab)), b = f_of(unbox(bb)), x = f_of(unbox(cb)), r = 0;
-    uint32_t s = env_begin(rm);
+    uint32_t s = rm != RNE ? env_begin(rm) : 0;
     __asm__ volatile("" : "+x"(a), "+x"(b), "+x"(x));
     switch (op) {
     case VM_RV_FADD_S: r = a + b; break;
@@ -208,7 +246,7 @@ static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
     case VM_RV_FNMADD_S: r = fmaf(-a, b, -x); break;
     }
     __asm__ volatile("" : "+x"(r));
-    c->fflags |= env_end(s);
+    if (rm != RNE) c->fflags |= env_end(s);
     if (rm == RMM && r == r && !isinf(r)) {
         /* the operation in double, rounded to odd */
         double da = a, db = b, dx = x, v = 0;
@@ -229,7 +267,9 @@ static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
         }
         FENCE_D(v);
         if (env_end(s2) & VM_FF_NX) v = d_of(b_of_d(v) | 1);
+        s2 = env_begin(RNE);
         r = rmm_s(r, v);
+        env_end(s2);
     }
     return canon_s(r);
 }
@@ -260,7 +300,10 @@ static uint64_t to_int(vm_cpu *c, double v, int is_nan, int kind, int rm)
         c->fflags |= VM_FF_NV;
         return max[kind];
     }
+    /* flags are set by hand below; the host's from rounding do not count */
+    uint32_t s = env_begin(RNE);
     double r = round_int(v, rm);
+    env_end(s);
     /* the 64-bit bounds are not representable: compare with >= 2^63 / 2^64 */
     int over = kind >= 2 ? r >= (kind == 2 ? 9223372036854775808.0 : 18446744073709551616.0)
                          : r > hi[kind];
@@ -304,6 +347,7 @@ static uint64_t from_int(vm_cpu *c, uint64_t x, int kind, int dbl, int rm)
     }
     c->fflags |= env_end(s);
     if (rm == RMM) {
+        uint32_t s2 = env_begin(RNE);
         /* redo the tie decision by hand: the exact value is the integer */
         long double exact;
         switch (kind) {
@@ -323,6 +367,7 @@ static uint64_t from_int(vm_cpu *c, uint64_t x, int kind, int dbl, int rm)
             if (e != 0 && (e > 0) == (f > 0) && fabsl(e) * 2 == fabsl((long double)away - f))
                 r = BOX(b_of_f(away));
         }
+        env_end(s2);
     }
     return r;
 }
@@ -488,7 +533,11 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
         float f = (float)v;
         __asm__ volatile("" : "+x"(f));
         c->fflags |= env_end(s);
-        if (rm == RMM) f = rmm_s(f, v);
+        if (rm == RMM) {
+            uint32_t s2 = env_begin(RNE);
+            f = rmm_s(f, v);
+            env_end(s2);
+        }
         fr = canon_s(f);
         break;
     }

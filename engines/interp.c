@@ -144,6 +144,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
     uint64_t n = 0;
     int stop = VM_STOP_BUDGET;
     vm_mem_fault f;
+    uint32_t host_fp = vm_fpu_enter();
 
     while (n < budget) {
         uint64_t pc = c->pc;
@@ -292,6 +293,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
             uint64_t src = d.op >= VM_RV_CSRRWI ? d.rs1 : a, old = 0;
             int is_rw = d.op == VM_RV_CSRRW || d.op == VM_RV_CSRRWI;
             int writes = is_rw || d.rs1 != 0;
+            if (csr <= CSR_FCSR) vm_fpu_sync(c); /* the host holds recent flags */
             /* csrrw with rd = x0 does not read */
             if (!(is_rw && d.rd == 0) && csr_read(c, csr, c->insns + n, &old)) goto illegal;
             if (writes) {
@@ -410,6 +412,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
         goto out;
     }
 out:
+    vm_fpu_leave(c, host_fp);
     c->insns += n;
     return stop;
 }
