@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness for the RISC-V decoder and disassembler: decode the
  * input as an instruction stream (the last 8 bytes also give the pc) and
- * disassemble every instruction in both styles. Checks: the decoded fields
+ * disassemble every instruction in both styles, and a vm_rv_insn made of
+ * arbitrary field values. Checks: the decoded fields
  * are in range, and the text is NUL-terminated, fits the buffer and is a
  * prefix of the full text for every buffer size (vm_rv_disasm has snprintf
  * semantics; all sizes are tried on an input's first instruction, one size
@@ -44,6 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
+        /* Any struct, not only the decoder's, must be safe to print (the
+         * Lua binding and the tracer may hand over their own). */
+        vm_rv_insn junk = {.raw = w, .op = (uint16_t)(w % (VM_RV_NOPS + 4)),
+                           .len = (uint8_t)(w >> 8), .rd = (uint8_t)(w >> 3),
+                           .rs1 = (uint8_t)(w >> 11), .rs2 = (uint8_t)(w >> 19),
+                           .rs3 = (uint8_t)(w >> 24), .rm = (uint8_t)(w >> 13),
+                           .imm = (int64_t)((uint64_t)w << 32 | (w * 2654435761u))};
+        char jbuf[128];
+        int jn = vm_rv_disasm(&junk, pc, w & 1, jbuf, sizeof jbuf);
+        CHECK(jn > 0 && strlen(jbuf) == ((size_t)jn < sizeof jbuf ? (size_t)jn : sizeof jbuf - 1));
         off += (size_t)len;
     }
     return 0;
