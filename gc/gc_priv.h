@@ -74,6 +74,8 @@ typedef struct ms_space {
         ms_block *swept;
     } cls[MS_NCLASS];
     ms_large *large;
+    ms_block *empty; /* blocks found empty by sweeping, kept for reuse by any class */
+    size_t nempty;
     size_t nblocks, large_bytes;
     size_t swept_live; /* bytes in cells found live by sweeping */
     size_t marked;     /* bytes marked by the last mark phase */
@@ -94,7 +96,9 @@ size_t ms_sweep_some(ms_space *s, size_t n);
 /* After marking: free dead large objects, make every block unswept. */
 void ms_start_sweep(ms_space *s);
 void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
-size_t ms_bytes(const ms_space *s);
+size_t ms_bytes(const ms_space *s); /* bytes in use: blocks not pooled, large objects */
+/* Return pooled empty blocks beyond `keep` to the host. */
+void ms_trim(ms_space *s, size_t keep);
 
 /* Mark from the grey stack until empty (or until `budget` bytes are scanned,
  * 0 = no limit); returns bytes scanned. Marks only objects `in(o)` says. */
@@ -126,7 +130,8 @@ void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void
 
 /* ---- metrics -------------------------------------------------------------- */
 typedef struct gc_pause {
-    uint64_t start, end;
+    uint64_t start, end; /* CLOCK_MONOTONIC */
+    uint64_t cpu;        /* thread CPU time spent in the pause */
 } gc_pause;
 
 typedef struct gc_metrics {
@@ -141,8 +146,9 @@ typedef struct gc_metrics {
     size_t heap_peak, live_peak, live_last;
     double heap_sum;
     uint64_t heap_n;
-    uint64_t writes0; /* mutator write count at reset */
-    uint64_t cur_start;
+    uint64_t writes0;  /* mutator write count at reset */
+    uint64_t gc_total; /* sum of pause lengths */
+    uint64_t cur_start, cur_cpu;
     const char *cur_what;
 } gc_metrics;
 
@@ -175,11 +181,14 @@ struct vm_gc_heap {
 };
 
 uint64_t gc_now(void);
+uint64_t gc_cpu_now(void); /* this thread's CPU time, ns */
 /* Mark a pause around STW work; `what` is "minor", "major", "full", "step". */
 void gc_pause_begin(vm_gc_heap *h, const char *what);
 void gc_pause_end(vm_gc_heap *h);
 void gc_phase(vm_gc_heap *h, const char *name);
 void gc_survival(vm_gc_heap *h, size_t collected, size_t survived);
+/* Bytes allocated per nanosecond of mutator time since the stats reset. */
+double gc_alloc_rate(vm_gc_heap *h);
 void gc_heap_sample(vm_gc_heap *h, size_t live);
 /* Run verify (when configured) after a collection; returns -1 on a fault. */
 int gc_after_collect(vm_gc_heap *h, vm_error *err);

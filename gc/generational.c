@@ -214,6 +214,7 @@ static int major(vm_gc_heap *h, vm_error *err)
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
     ms_start_sweep(&st->old);
     ms_finish_sweep(&st->old);
+    ms_trim(&st->old, 0); /* so the limit check below sees the real size */
     st->old.marked = live;
     gc_set_trigger(h, live + st->map_size);
     gc_survival(h, before, live);

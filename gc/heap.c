@@ -31,6 +31,13 @@ uint64_t gc_now(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t gc_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 const char *vm_gc_kind_name(int kind)
 {
     return kind >= 0 && kind < VM_GC_NKINDS ? kind_names[kind] : "?";
@@ -57,7 +64,7 @@ void vm_gc_config_init(vm_gc_config *c)
     c->promote_age = 2;
     c->step_ns = 500000;
     c->step_alloc = 128u << 10;
-    c->step_ratio = 4.0;
+    c->step_ratio = 1.5;
     c->shadow_stack = 1u << 20;
 }
 

@@ -13,12 +13,19 @@
  * hence no root barrier and no final root rescan, and marking ends when the
  * grey stack is empty.
  *
- * Pacing. A cycle starts when the bytes allocated since the last one reach
- * the free room minus the room marking will need (live / step_ratio). While
- * a cycle runs, every step_alloc bytes of allocation run one step that marks
- * step_ratio bytes per byte allocated (sweeps a share of the blocks once
- * marking is done), cut short at step_ns. If the heap fills before the cycle
- * ends, the rest of the cycle runs at once (a long pause, counted as "full").
+ * Pacing is by time, so that the mutator keeps at least half of any window:
+ * while a cycle runs, a step marks (or sweeps) for step_ns, and the next one
+ * comes no sooner than step_ns after it ended. The steps run from the
+ * allocation slow path, which the inline path enters at least once per 64 KiB
+ * block. Marking then proceeds at half the marking speed M while the mutator
+ * allocates at half its speed A, so a cycle needs live * A / M bytes of room;
+ * a cycle starts when the free room left is step_ratio (default 1.5) times
+ * that (and at least a quarter of the room), A and M being measured as the
+ * program runs (A/M = 1 until then). Room is counted from the start of the
+ * previous cycle's marking, since what was allocated after it survives. If
+ * the heap fills before a cycle ends, the rest of the cycle runs at once: a
+ * long pause, labelled "finish". That is the honest failure mode of an
+ * incremental collector whose heap is too small for its mutator.
  */
 #include <stdlib.h>
 
@@ -30,11 +37,11 @@ typedef struct inc_state {
     ms_space s;
     gc_vec grey;
     int phase;
-    uint64_t since0; /* h->m.alloc_bytes when the last cycle ended */
-    uint64_t debt0;  /* ... at the last step */
-    size_t marked;   /* bytes marked in this cycle */
-    size_t live;     /* bytes marked in the last complete cycle */
-    size_t sweep_per_step;
+    uint64_t since0;              /* h->m.alloc_bytes when the last cycle began marking */
+    uint64_t mark_bytes, mark_ns; /* marking speed M, over all cycles */
+    uint64_t last_end;            /* CLOCK_MONOTONIC end of the last step */
+    size_t marked;                /* bytes marked in this cycle */
+    size_t live;                  /* bytes marked in the last complete cycle */
     bool nomem;
 } inc_state;
 
@@ -53,7 +60,7 @@ static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
     h->m.alloc_cur = h->m.alloc_end = NULL;
     h->m.alloc_bits = 0;
     st->live = hint / 2;
-    st->since0 = st->debt0 = h->m.alloc_bytes;
+    st->since0 = h->m.alloc_bytes;
     return 0;
 }
 
@@ -77,6 +84,9 @@ static void start_mark(vm_gc_heap *h)
     st->marked = 0;
     gc_for_roots(h, grey_root, &st->grey);
     st->phase = MARKING;
+    /* what is allocated from now on survives this cycle: the room for the
+     * next one is counted from here, not from the end of this one */
+    st->since0 = h->m.alloc_bytes;
     h->m.barrier = VM_GC_BARRIER_CALL;
     h->m.alloc_bits = VM_GC_HDR_MARK;
 }
@@ -95,8 +105,6 @@ static int end_mark(vm_gc_heap *h, vm_error *err)
     st->phase = SWEEPING;
     st->live = st->marked;
     st->s.marked = st->marked;
-    size_t steps = st->live / (h->cfg.step_alloc ? h->cfg.step_alloc : 1) + 1;
-    st->sweep_per_step = st->s.nblocks / steps + 8;
     gc_survival(h, before, st->marked);
     gc_heap_sample(h, st->marked);
     return rc;
@@ -106,7 +114,6 @@ static void end_cycle(vm_gc_heap *h)
 {
     inc_state *st = h->cs;
     st->phase = IDLE;
-    st->since0 = h->m.alloc_bytes;
     gc_set_trigger(h, st->live);
     h->mx.major++; /* a cycle counts as one collection, however many steps */
 }
@@ -148,21 +155,23 @@ static int step(vm_gc_heap *h, vm_error *err)
     inc_state *st = h->cs;
     int rc = 0;
     gc_pause_begin(h, "step");
-    uint64_t deadline = gc_now() + h->cfg.step_ns;
+    uint64_t t0 = gc_now(), deadline = t0 + h->cfg.step_ns;
     if (st->phase == IDLE) {
         start_mark(h);
     } else if (st->phase == MARKING) {
-        size_t budget = (size_t)((double)(h->m.alloc_bytes - st->debt0) * h->cfg.step_ratio);
-        if (h->cfg.flags & VM_GC_STRESS) budget = 256; /* interleave as finely as possible */
-        if (mark_some(h, budget, deadline)) rc = end_mark(h, err);
+        /* stress mode: interleave with the mutator as finely as possible */
+        size_t budget = (h->cfg.flags & VM_GC_STRESS) ? 256 : SIZE_MAX;
+        size_t before = st->marked;
+        bool done = mark_some(h, budget, deadline);
+        st->mark_bytes += st->marked - before;
+        st->mark_ns += gc_now() - t0;
+        if (done) rc = end_mark(h, err);
     } else {
-        size_t n = st->sweep_per_step;
-        while (n && st->s.unswept_blocks && gc_now() < deadline)
-            n -= ms_sweep_some(&st->s, n < 8 ? n : 8);
+        while (st->s.unswept_blocks && gc_now() < deadline) ms_sweep_some(&st->s, 4);
         if (!st->s.unswept_blocks) end_cycle(h);
     }
-    st->debt0 = h->m.alloc_bytes;
     gc_pause_end(h);
+    st->last_end = gc_now();
     if (rc == 0 && st->phase == IDLE) rc = gc_after_collect(h, err);
     return rc;
 }
@@ -187,13 +196,18 @@ static void *inc_alloc(vm_gc_heap *h, size_t size, vm_error *err)
     /* the inline path allocates from exposed free lists without coming here,
      * so pacing counts bytes from the mutator's counter: steps happen at
      * least every time a free list runs dry (one 64 KiB block) */
-    uint64_t since = h->m.alloc_bytes + size - st->since0,
-             debt = h->m.alloc_bytes + size - st->debt0;
+    uint64_t since = h->m.alloc_bytes + size - st->since0;
     if (st->phase == IDLE) {
-        size_t room = h->trigger > st->live ? h->trigger - st->live : 0;
-        size_t need = (size_t)((double)st->live / h->cfg.step_ratio) + h->cfg.step_alloc + room / 8;
-        if (since + need >= room && step(h, err) < 0) return NULL;
-    } else if (debt >= h->cfg.step_alloc) {
+        double room = h->trigger > st->live ? (double)(h->trigger - st->live) : 0;
+        double a = gc_alloc_rate(h), m = st->mark_ns ? (double)st->mark_bytes / st->mark_ns : 0;
+        double a_over_m = a > 0 && m > 0 ? a / m : 1.0;
+        double need = h->cfg.step_ratio * (double)st->live * a_over_m + (double)h->cfg.step_alloc;
+        /* a quarter of the room at least: live data may be growing faster
+         * than the last cycle saw (a program building its data structures) */
+        if (need < room / 4) need = room / 4;
+        if (st->live == 0) need = room / 2; /* first cycle: nothing measured yet */
+        if ((double)since + need >= room && step(h, err) < 0) return NULL;
+    } else if (gc_now() - st->last_end >= h->cfg.step_ns) {
         if (step(h, err) < 0) return NULL;
     }
     void *p = ms_alloc(&st->s, size, h->trigger);

@@ -26,7 +26,7 @@ static void usage(FILE *f)
           "      --nursery SIZE     generational eden (default 4M)\n"
           "      --promote-age N    generational promotion age (default 2)\n"
           "      --step-us N        incremental step time budget (default 500)\n"
-          "      --step-ratio R     incremental bytes marked per byte allocated (default 4)\n"
+          "      --step-ratio R     incremental start headroom factor (default 1.5)\n"
           "      --pause-target-us N  adaptive pause goal\n"
           "      --ops N --seed N --regs N --max-refs N --mean-bytes N --mutate P --long-lived P\n"
           "                         synthetic mutator parameters\n"
@@ -34,7 +34,8 @@ static void usage(FILE *f)
           "      --verify --stress  check the heap after every collection; collect at every "
           "allocation\n"
           "      --measure-live     print the peak live bytes (marksweep, growth 1.1) and exit\n"
-          "      --json             one JSON object instead of the table\n",
+          "      --json             one JSON object instead of the table\n"
+          "      --trace MS         print every pause of at least MS milliseconds to stderr\n",
           f);
 }
 
@@ -65,6 +66,22 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
+/* --trace: print each pause (and phase) with its length, to stderr */
+typedef struct tracer {
+    uint64_t start;
+    double min_ms;
+} tracer;
+
+static void on_event(void *ud, const vm_gc_event *ev)
+{
+    tracer *t = ud;
+    if (ev->kind == VM_GC_EV_START) t->start = ev->t_ns;
+    if (ev->kind == VM_GC_EV_END && (ev->t_ns - t->start) * 1e-6 >= t->min_ms)
+        fprintf(stderr, "gc %-7s %9.3f ms  heap %zu\n", ev->what, (ev->t_ns - t->start) * 1e-6,
+                ev->heap);
+    if (ev->kind == VM_GC_EV_PHASE && t->min_ms == 0) fprintf(stderr, "gc   phase %s\n", ev->what);
+}
+
 static double now_s(clockid_t c)
 {
     struct timespec ts;
@@ -89,7 +106,8 @@ enum {
     O_VERIFY,
     O_STRESS,
     O_LIVE,
-    O_JSON
+    O_JSON,
+    O_TRACE
 };
 
 int main(int argc, char **argv)
@@ -116,6 +134,7 @@ int main(int argc, char **argv)
         {"stress", 0, 0, O_STRESS},
         {"measure-live", 0, 0, O_LIVE},
         {"json", 0, 0, O_JSON},
+        {"trace", 1, 0, O_TRACE},
         {"help", 0, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -125,6 +144,7 @@ int main(int argc, char **argv)
     vm_gc_synth_init(&syn);
     int depth = 16, json = 0, live = 0, c;
     const char *record = NULL;
+    tracer tr = {0, -1};
     while ((c = getopt_long(argc, argv, "c:m:g:d:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
@@ -149,11 +169,12 @@ int main(int argc, char **argv)
         case O_STRESS: cfg.flags |= VM_GC_STRESS; break;
         case O_LIVE: live = 1; break;
         case O_JSON: json = 1; break;
+        case O_TRACE: tr.min_ms = atof(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
         if (bad) {
-            fprintf(stderr, "vmgc: bad value for --%s: %s\n", opts[0].name, optarg);
+            fprintf(stderr, "vmgc: bad option value: %s\n", optarg);
             usage(stderr);
             return 2;
         }
@@ -174,6 +195,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmgc: %s\n", err.msg);
         return 1;
     }
+    if (tr.min_ms >= 0) vm_gc_set_trace(h, on_event, &tr);
     double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
     long check = 0;
     int rc;

@@ -135,7 +135,8 @@ typedef struct vm_gc_config {
     unsigned promote_age; /* generational: minor collections survived before promotion (1..15) */
     uint64_t step_ns;     /* incremental: time budget of one step (default 500 us) */
     size_t step_alloc;    /* incremental: bytes allocated between steps (default 128 KiB) */
-    double step_ratio;    /* incremental: bytes marked per byte allocated (default 4) */
+    double step_ratio;    /* incremental: start a cycle when the room left is this times what
+                           * marking is expected to need (default 1.5) */
     uint64_t pause_target_ns; /* adaptive: pause goal handed to the policy (0 = none) */
     size_t shadow_stack;      /* shadow-stack entries (default 1 Mi) */
     unsigned flags;           /* VM_GC_VERIFY | VM_GC_STRESS */
@@ -302,8 +303,11 @@ typedef struct vm_gc_stats {
     double gc_share;                                     /* gc_ns / run_ns */
     uint64_t collections, minor, major, steps;           /* pauses of each kind */
     uint64_t pauses;                                     /* every stop of the mutator */
-    uint64_t pause_p50, pause_p95, pause_p99, pause_max; /* ns */
+    uint64_t pause_p50, pause_p95, pause_p99, pause_max; /* ns, wall clock */
+    uint64_t pause_cpu_p99,
+        pause_cpu_max; /* ns of thread CPU time: a loaded host's preemption excluded */
     double mmu_1ms, mmu_10ms, mmu_100ms;
+    double mmu_cpu_1ms, mmu_cpu_10ms, mmu_cpu_100ms; /* pauses cut to their CPU time */
     size_t heap_peak, heap_avg;  /* committed bytes: peak, mean over collections */
     size_t live_peak, live_last; /* bytes surviving a collection */
     uint64_t alloc_bytes, alloc_objects;
