@@ -38,6 +38,7 @@ ISA_TESTS = \
 	tests/isa/nanbox.c \
 	tests/isa/csr.c \
 	tests/isa/rvc.c \
+	tests/isa/random_ops.c \
 	tests/isa/control.S
 
 TESTS += $(GUEST_TESTS) $(ISA_TESTS)
