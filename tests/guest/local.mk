@@ -39,6 +39,7 @@ ISA_TESTS = \
 	tests/isa/csr.c \
 	tests/isa/rvc.c \
 	tests/isa/random_ops.c \
+	tests/isa/illegal.c \
 	tests/isa/control.S
 
 TESTS += $(GUEST_TESTS) $(ISA_TESTS)
