@@ -24,6 +24,9 @@ GUEST_TESTS = \
 	tests/guest/abort.c \
 	tests/guest/segv.c \
 	tests/guest/signals.c \
+	tests/guest/sigcontext.c \
+	tests/guest/sigterm.c \
+	tests/guest/segv_rethrow.c \
 	tests/guest/smc.c \
 	tests/guest/time_uname.c \
 	tests/guest/syscalls.c \
