@@ -12,6 +12,7 @@ GUEST_TESTS = \
 	tests/guest/libm.c \
 	tests/guest/printf_strtod.c \
 	tests/guest/setjmp_varargs.c \
+	tests/guest/unwind.c \
 	tests/guest/malloc_big.c \
 	tests/guest/mmap_brk.c \
 	tests/guest/fileio.c \
