@@ -130,6 +130,9 @@ static int validate(const char *path, const unsigned char *d, size_t n, vm_error
     if (eh->e_phnum == 0 || eh->e_phnum > 512)
         return vm_error_set(err, VM_ENOEXEC, "%s: corrupt program headers (%u entries)", path,
                             eh->e_phnum);
+    if (eh->e_phoff % 8)
+        return vm_error_set(err, VM_ENOEXEC, "%s: corrupt program headers (misaligned offset 0x%llx)",
+                            path, (unsigned long long)eh->e_phoff);
     if (eh->e_phoff > n || (n - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum)
         return vm_error_set(err, VM_ENOEXEC, "%s: program headers lie outside the file (truncated?)",
                             path);

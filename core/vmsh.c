@@ -128,12 +128,12 @@ int main(int argc, char **argv)
         case OPT_STRICT: cfg.strict = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("vmsh (vmlab) %s\n", PACKAGE_VERSION); return 0;
-        default: usage(stderr); return 125;
+        default: fprintf(stderr, "vmsh: try 'vmsh --help'\n"); return 125;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "vmsh: no program given (the interactive shell comes in a later version)\n");
-        usage(stderr);
+        fprintf(stderr, "vmsh: no program given (the interactive shell comes in a later version); "
+                        "try 'vmsh --help'\n");
         return 125;
     }
     const char *prog = argv[optind];

@@ -7,3 +7,6 @@ tests_unit_test_machine_SOURCES = tests/unit/test_machine.c
 tests_unit_test_machine_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_machine_LDADD = libvmlab_core.la $(CMOCKA_LIBS)
 TESTS += tests/unit/test_machine
+
+TESTS += tests/cli/vmsh-cli
+EXTRA_DIST += tests/cli/vmsh-cli
