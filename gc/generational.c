@@ -22,7 +22,8 @@
  *
  * Limit: the heap is charged the nursery mapping plus the old generation. A
  * minor collection may promote past max_heap; the major collection that then
- * follows brings it back, or the allocation fails with VM_ENOMEM.
+ * follows brings it back, halving the nursery while the heap is still over
+ * (down to 64 KiB), or the allocation fails with VM_ENOMEM.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,37 +49,49 @@ static inline bool young(vm_gc_heap *h, const void *p)
     return (const char *)p >= h->m.young_lo && (const char *)p < h->m.young_hi;
 }
 
+/* Map a nursery with `eden` bytes of eden (the nursery must be empty). */
+static int map_nursery(vm_gc_heap *h, gen_state *st, size_t eden)
+{
+    eden = (eden + 65535) & ~(size_t)65535;
+    if (eden < 65536) eden = 65536;
+    size_t surv = h->cfg.promote_age > 1 ? ((eden / 8 + 65535) & ~(size_t)65535) : 0;
+    void *m = mmap(NULL, eden + 2 * surv, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return -1;
+    if (st->map) {
+        munmap(st->map, st->map_size);
+        gc_commit(h, -(ptrdiff_t)st->map_size);
+    }
+    st->eden_size = eden;
+    st->surv_size = surv;
+    st->map_size = eden + 2 * surv;
+    st->map = m;
+    st->eden = st->map;
+    st->surv[0] = st->eden + eden;
+    st->surv[1] = st->surv[0] + surv;
+    st->cur = 0;
+    st->surv_top = st->surv[0];
+    gc_commit(h, (ptrdiff_t)st->map_size);
+    h->m.young_lo = st->map;
+    h->m.young_hi = st->map + st->map_size;
+    h->m.alloc_cur = st->eden;
+    h->m.alloc_end = st->eden + eden;
+    return 0;
+}
+
 static int gen_init(vm_gc_heap *h, size_t hint, vm_error *err)
 {
     gen_state *st = calloc(1, sizeof *st);
     if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for generational");
     size_t eden = h->cfg.nursery ? h->cfg.nursery : 4u << 20;
     if (h->limit != SIZE_MAX && eden > h->limit / 4) eden = h->limit / 4;
-    eden = (eden + 65535) & ~(size_t)65535;
-    if (eden < 65536) eden = 65536;
-    size_t surv = h->cfg.promote_age > 1 ? ((eden / 8 + 65535) & ~(size_t)65535) : 0;
-    st->eden_size = eden;
-    st->surv_size = surv;
-    st->map_size = eden + 2 * surv;
-    void *m = mmap(NULL, st->map_size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
-        free(st);
-        return vm_error_set(err, VM_ENOMEM, "gc: cannot map a %zu-byte nursery", eden + 2 * surv);
-    }
-    st->map = m;
-    st->eden = st->map;
-    st->surv[0] = st->eden + eden;
-    st->surv[1] = st->surv[0] + surv;
-    st->surv_top = st->surv[0];
     ms_init(&st->old, h, false);
+    if (map_nursery(h, st, eden) < 0) {
+        free(st);
+        return vm_error_set(err, VM_ENOMEM, "gc: cannot map a %zu-byte nursery", eden);
+    }
     h->cs = st;
-    gc_commit(h, (ptrdiff_t)st->map_size);
-    h->m.young_lo = st->map;
-    h->m.young_hi = st->map + st->map_size;
     h->m.barrier = VM_GC_BARRIER_GEN;
-    h->m.alloc_cur = st->eden;
-    h->m.alloc_end = st->eden + eden;
     return 0;
 }
 
@@ -215,6 +228,10 @@ static int major(vm_gc_heap *h, vm_error *err)
     ms_start_sweep(&st->old);
     ms_finish_sweep(&st->old);
     ms_trim(&st->old, 0); /* so the limit check below sees the real size */
+    /* over the limit with an empty nursery: give the old generation room by
+     * halving the nursery (a tight heap favours a small one) */
+    while (h->committed > h->limit && st->eden_size > 65536)
+        if (map_nursery(h, st, st->eden_size / 2) < 0) break;
     st->old.marked = live;
     gc_set_trigger(h, live + st->map_size);
     gc_survival(h, before, live);
