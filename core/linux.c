@@ -298,7 +298,7 @@ int64_t vm_linux_sigreturn(vm_machine *m)
     return (int64_t)c->x[10]; /* the syscall return must not clobber a0 */
 }
 
-void vm_linux_trap(vm_machine *m)
+int vm_linux_trap_signal(vm_machine *m, int *codep, uint64_t *addrp)
 {
     vm_cpu *c = &m->hart.cpu;
     int sig, code;
@@ -321,6 +321,16 @@ void vm_linux_trap(vm_machine *m)
     }
     uint64_t addr = c->trap_tval;
     if (sig == SIGILL || sig == SIGTRAP) addr = c->pc;
+    *codep = code;
+    *addrp = addr;
+    return sig;
+}
+
+void vm_linux_trap(vm_machine *m)
+{
+    int code;
+    uint64_t addr;
+    int sig = vm_linux_trap_signal(m, &code, &addr);
     m->lx.fault_addr = addr;
     m->lx.fault_code = code;
     raise_sig(m, sig, code, addr, 1);

@@ -64,7 +64,7 @@
     X(283, membarrier) X(291, statx) X(293, rseq) X(424, pidfd_send_signal) X(435, clone3)       \
     X(436, close_range) X(439, faccessat2) X(441, epoll_pwait2)
 
-static const char *syscall_name(uint64_t nr)
+const char *vm_syscall_name(uint64_t nr)
 {
     switch (nr) {
 #define NAME(n, s) case n: return #s;
@@ -937,7 +937,7 @@ static int64_t sys_uname(vm_machine *m, uint64_t *a)
 
 static int64_t unsupported(vm_machine *m, uint64_t nr, const char *what)
 {
-    const char *name = syscall_name(nr);
+    const char *name = vm_syscall_name(nr);
     if (nr < sizeof m->lx.warned * 8 && !(m->lx.warned[nr / 8] & (1u << (nr % 8)))) {
         m->lx.warned[nr / 8] |= (unsigned char)(1u << (nr % 8));
         if (name)

@@ -56,6 +56,7 @@ void vm_machine_free(vm_machine *m)
     if (m->eng && m->eng_state) m->eng->destroy(m->eng_state);
     vm_linux_fini(m);
     vm_mem_free(m->hart.mem);
+    free(m->hart.breaks);
     free(m);
 }
 
@@ -135,7 +136,9 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
     vm_cpu *c = &m->hart.cpu;
     uint64_t start = c->insns;
     double t0 = now_s();
-    while (!lx->exited && !lx->stopped_error) {
+    int stopped = 0; /* VM_RUN_BREAK or VM_RUN_HOOK */
+    m->hart.break_resume = c->pc;
+    while (!lx->exited && !lx->stopped_error && !stopped) {
         uint64_t budget = UINT64_MAX;
         if (max_insns) {
             uint64_t done = c->insns - start;
@@ -144,10 +147,26 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         }
         int stop = m->eng->run(m->eng_state, &m->hart, budget);
         if (stop == VM_STOP_ECALL) {
+            uint64_t nr = c->x[17];
+            if (m->has_hooks && m->hooks.syscall_enter) {
+                uint64_t args[6] = {c->x[10], c->x[11], c->x[12], c->x[13], c->x[14], c->x[15]};
+                if (m->hooks.syscall_enter(m->hooks.ud, m, nr, args)) stopped = VM_RUN_HOOK;
+            }
             vm_linux_syscall(m);
+            if (m->has_hooks && m->hooks.syscall_exit &&
+                m->hooks.syscall_exit(m->hooks.ud, m, nr, (int64_t)c->x[10]))
+                stopped = VM_RUN_HOOK;
             if (!lx->exited) vm_linux_deliver_pending(m);
         } else if (stop == VM_STOP_TRAP) {
+            if (m->has_hooks && m->hooks.fault) {
+                int code;
+                uint64_t addr;
+                int sig = vm_linux_trap_signal(m, &code, &addr);
+                if (m->hooks.fault(m->hooks.ud, m, sig, addr, c->pc)) stopped = VM_RUN_HOOK;
+            }
             vm_linux_trap(m);
+        } else if (stop == VM_STOP_BREAK) {
+            stopped = VM_RUN_BREAK;
         }
     }
     m->wall_s += now_s() - t0;
@@ -155,6 +174,11 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
     if (lx->stopped_error) {
         res->kind = VM_RUN_ERROR;
         snprintf(res->msg, sizeof res->msg, "%s", lx->stop_msg);
+    } else if (stopped && !lx->exited) {
+        res->kind = stopped;
+        snprintf(res->msg, sizeof res->msg, "%s at pc 0x%llx",
+                 stopped == VM_RUN_BREAK ? "breakpoint" : "stopped by a hook",
+                 (unsigned long long)c->pc);
     } else if (lx->exited && lx->killed_by) {
         res->kind = VM_RUN_SIGNALED;
         res->status = lx->killed_by;
@@ -167,6 +191,10 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         res->kind = VM_RUN_LIMIT;
         snprintf(res->msg, sizeof res->msg, "instruction limit reached after %llu instructions",
                  (unsigned long long)(c->insns - start));
+    }
+    if (lx->exited && m->has_hooks && m->hooks.exit && !m->exit_reported) {
+        m->exit_reported = 1;
+        m->hooks.exit(m->hooks.ud, m, res);
     }
     return 0;
 }
@@ -185,4 +213,111 @@ int vm_machine_stats_json(vm_machine *m, char *buf, size_t size)
     int k = m->eng->stats(m->eng_state, eng, sizeof eng);
     if (k > 0) n += snprintf(buf + n, size - (size_t)n, ", %s", eng);
     return n;
+}
+
+/* {==== inspection ====================================================== */
+
+uint64_t vm_machine_pc(const vm_machine *m) { return m->hart.cpu.pc; }
+void vm_machine_set_pc(vm_machine *m, uint64_t pc) { m->hart.cpu.pc = pc & ~1ull; }
+uint64_t vm_machine_x(const vm_machine *m, int r) { return r > 0 && r < 32 ? m->hart.cpu.x[r] : 0; }
+void vm_machine_set_x(vm_machine *m, int r, uint64_t v)
+{
+    if (r > 0 && r < 32) m->hart.cpu.x[r] = v;
+}
+uint64_t vm_machine_f(const vm_machine *m, int r) { return r >= 0 && r < 32 ? m->hart.cpu.f[r] : 0; }
+void vm_machine_set_f(vm_machine *m, int r, uint64_t v)
+{
+    if (r >= 0 && r < 32) m->hart.cpu.f[r] = v;
+}
+
+int vm_machine_csr(const vm_machine *m, unsigned csr, uint64_t *v)
+{
+    const vm_cpu *c = &m->hart.cpu;
+    switch (csr) {
+    case 0x001: *v = c->fflags; return 0;
+    case 0x002: *v = c->frm; return 0;
+    case 0x003: *v = c->frm << 5 | c->fflags; return 0;
+    case 0xc00: case 0xc02: *v = c->insns; return 0;
+    }
+    return -1;
+}
+
+int vm_machine_set_csr(vm_machine *m, unsigned csr, uint64_t v)
+{
+    vm_cpu *c = &m->hart.cpu;
+    switch (csr) {
+    case 0x001: c->fflags = v & 0x1f; return 0;
+    case 0x002: c->frm = v & 7; return 0;
+    case 0x003: c->fflags = v & 0x1f; c->frm = (v >> 5) & 7; return 0;
+    }
+    return -1;
+}
+
+int vm_machine_read(vm_machine *m, uint64_t va, void *buf, size_t n, vm_error *err)
+{
+    vm_mem_fault f;
+    if (vm_mem_read(m->hart.mem, va, buf, n, &f))
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not readable",
+                            (unsigned long long)f.addr);
+    return 0;
+}
+
+int vm_machine_write(vm_machine *m, uint64_t va, const void *buf, size_t n, int force,
+                     vm_error *err)
+{
+    vm_mem_fault f = {.addr = va};
+    int rc = force ? vm_mem_write_force(m->hart.mem, va, buf, n)
+                   : vm_mem_write(m->hart.mem, va, buf, n, &f);
+    if (rc)
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not writable",
+                            (unsigned long long)f.addr);
+    m->eng->invalidate(m->eng_state, va, n);
+    return 0;
+}
+
+int vm_machine_step(vm_machine *m, uint64_t n, vm_run_result *res)
+{
+    if (n == 0) n = 1;
+    return vm_machine_run(m, n, res);
+}
+
+int vm_machine_break_add(vm_machine *m, uint64_t pc, vm_error *err)
+{
+    vm_hart *h = &m->hart;
+    int i = 0;
+    while (i < h->nbreak && h->breaks[i] < pc) i++;
+    if (i < h->nbreak && h->breaks[i] == pc) return 0;
+    uint64_t *nb = realloc(h->breaks, sizeof *nb * (size_t)(h->nbreak + 1));
+    if (!nb) return vm_error_set(err, VM_ENOMEM, "breakpoint 0x%llx: out of memory",
+                                 (unsigned long long)pc);
+    memmove(nb + i + 1, nb + i, sizeof *nb * (size_t)(h->nbreak - i));
+    nb[i] = pc;
+    h->breaks = nb;
+    h->nbreak++;
+    m->eng->invalidate(m->eng_state, pc, 4);
+    return 0;
+}
+
+int vm_machine_break_del(vm_machine *m, uint64_t pc)
+{
+    vm_hart *h = &m->hart;
+    for (int i = 0; i < h->nbreak; i++)
+        if (h->breaks[i] == pc) {
+            memmove(h->breaks + i, h->breaks + i + 1, sizeof *h->breaks * (size_t)(h->nbreak - i - 1));
+            h->nbreak--;
+            m->eng->invalidate(m->eng_state, pc, 4);
+            return 0;
+        }
+    return -1;
+}
+
+void vm_machine_set_hooks(vm_machine *m, const vm_hooks *h)
+{
+    if (h) {
+        m->hooks = *h;
+        m->has_hooks = 1;
+    } else {
+        memset(&m->hooks, 0, sizeof m->hooks);
+        m->has_hooks = 0;
+    }
 }

@@ -57,6 +57,9 @@ struct vm_machine {
     uint64_t syscalls;
     double wall_s;
     char program[PATH_MAX];
+    vm_hooks hooks;
+    int has_hooks;
+    int exit_reported;
 };
 
 /* core/elf.c */
@@ -68,6 +71,8 @@ void vm_linux_fini(vm_machine *m);
 void vm_linux_syscall(vm_machine *m);
 /* A trap of the hart becomes a guest signal (delivered or fatal). */
 void vm_linux_trap(vm_machine *m);
+/* The signal a hart trap raises, with its si_code and address. */
+int vm_linux_trap_signal(vm_machine *m, int *code, uint64_t *addr);
 /* Deliver pending unblocked signals; called after each system call. */
 void vm_linux_deliver_pending(vm_machine *m);
 void vm_linux_warn(vm_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

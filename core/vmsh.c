@@ -160,7 +160,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmsh: %s (--max-insns=%" PRIu64 ")\n", r.msg, max_insns);
         status = 124;
         break;
-    case VM_RUN_ERROR:
+    case VM_RUN_ERROR: case VM_RUN_BREAK: case VM_RUN_HOOK:
         fprintf(stderr, "vmsh: %s\n", r.msg);
         status = 125;
         break;

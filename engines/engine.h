@@ -20,13 +20,32 @@ enum vm_stop {
     VM_STOP_BUDGET = 0, /* the instruction budget is spent */
     VM_STOP_ECALL,      /* an ecall retired: pc is past it, the machine serves it */
     VM_STOP_TRAP,       /* a trap: cpu.trap_cause/trap_tval, pc at the instruction */
+    VM_STOP_BREAK,      /* pc is at a breakpoint (not the first instruction of the run) */
 };
 
 /* What an engine sees of its machine: the hart and its address space. */
 typedef struct vm_hart {
     vm_cpu cpu;
     vm_mem *mem;
+    /* breakpoints, sorted; engines test nbreak (one predictable branch)
+     * before each instruction, or re-translate when the set changes */
+    uint64_t *breaks;
+    int nbreak;
+    uint64_t break_resume; /* a run resumes at this pc without stopping there */
 } vm_hart;
+
+/* Is pc a breakpoint? (binary search; only called when nbreak != 0) */
+static inline int vm_hart_is_break(const vm_hart *h, uint64_t pc)
+{
+    int lo = 0, hi = h->nbreak - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (h->breaks[mid] == pc) return 1;
+        if (h->breaks[mid] < pc) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return 0;
+}
 
 typedef struct vm_engine_ops {
     const char *name;

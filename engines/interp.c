@@ -148,6 +148,13 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
 
     while (n < budget) {
         uint64_t pc = c->pc;
+        if (__builtin_expect(h->nbreak != 0, 0) && vm_hart_is_break(h, pc)) {
+            if (pc != h->break_resume) {
+                stop = VM_STOP_BREAK;
+                goto out;
+            }
+            h->break_resume = 1;
+        }
         /* fetch: 16 bits first, the second half may be on the next page */
         const uint16_t *p = vm_mem_ptr(h->mem, pc, VM_ACC_FETCH, &f);
         if (__builtin_expect(!p, 0)) {

@@ -48,6 +48,8 @@ enum vm_run_kind {
     VM_RUN_SIGNALED, /* killed by a signal: status is the signal number */
     VM_RUN_LIMIT,    /* the instruction limit was reached; run again to go on */
     VM_RUN_ERROR,    /* the machine cannot go on (message in msg) */
+    VM_RUN_BREAK,    /* stopped at a breakpoint (pc) */
+    VM_RUN_HOOK,     /* a hook asked to stop */
 };
 
 typedef struct vm_run_result {
@@ -67,6 +69,51 @@ uint64_t vm_machine_insns(const vm_machine *m);
 const char *vm_machine_engine_name(const vm_machine *m);
 /* Switch engine between runs. */
 int vm_machine_set_engine(vm_machine *m, const char *name, vm_error *err);
+
+/* {==== inspecting and changing the machine (debuggers, Lua, tests) ==== */
+
+uint64_t vm_machine_pc(const vm_machine *m);
+void vm_machine_set_pc(vm_machine *m, uint64_t pc);
+/* Integer register r (0..31; x0 reads 0 and ignores writes), FP register
+ * bits (singles are NaN-boxed). */
+uint64_t vm_machine_x(const vm_machine *m, int r);
+void vm_machine_set_x(vm_machine *m, int r, uint64_t v);
+uint64_t vm_machine_f(const vm_machine *m, int r);
+void vm_machine_set_f(vm_machine *m, int r, uint64_t v);
+/* CSRs visible in user mode: fflags, frm, fcsr, cycle, instret. -1 if csr
+ * is not one of them. */
+int vm_machine_csr(const vm_machine *m, unsigned csr, uint64_t *v);
+int vm_machine_set_csr(vm_machine *m, unsigned csr, uint64_t v);
+
+/* Guest virtual memory, as the program sees it (permissions checked;
+ * `force` writes ignore write protection, as a debugger's do). Fails with
+ * VM_EFAULT naming the first inaccessible address. */
+int vm_machine_read(vm_machine *m, uint64_t va, void *buf, size_t n, vm_error *err);
+int vm_machine_write(vm_machine *m, uint64_t va, const void *buf, size_t n, int force,
+                     vm_error *err);
+
+/* Execute exactly n instructions (fewer if the program ends or stops). */
+int vm_machine_step(vm_machine *m, uint64_t n, vm_run_result *res);
+
+/* Breakpoints: a run stops (VM_RUN_BREAK) before executing an instruction
+ * at one of these addresses; a run started at a breakpoint executes it. */
+int vm_machine_break_add(vm_machine *m, uint64_t pc, vm_error *err);
+int vm_machine_break_del(vm_machine *m, uint64_t pc);
+
+/* Event hooks, called from the run loop: the system call (number, args) before it runs and
+ * its result after; the program's end; a fault (the signal it raises, before the guest sees
+ * it). A hook returning non-zero stops the run (VM_RUN_HOOK) after the event. */
+typedef struct vm_hooks {
+    int (*syscall_enter)(void *ud, vm_machine *m, uint64_t nr, const uint64_t args[6]);
+    int (*syscall_exit)(void *ud, vm_machine *m, uint64_t nr, int64_t ret);
+    void (*exit)(void *ud, vm_machine *m, const vm_run_result *r);
+    int (*fault)(void *ud, vm_machine *m, int sig, uint64_t addr, uint64_t pc);
+    void *ud;
+} vm_hooks;
+void vm_machine_set_hooks(vm_machine *m, const vm_hooks *h);
+
+/* Name of a system call number ("write"), or NULL. */
+const char *vm_syscall_name(uint64_t nr);
 
 /* Statistics as JSON members ("key": value, ...) without braces, so that the
  * caller can add its own; returns the length. */

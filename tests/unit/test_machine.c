@@ -251,6 +251,86 @@ static void test_unknown_engine(void **state)
     assert_non_null(strstr(err.msg, "warp"));
 }
 
+static int n_enter, n_exit, n_end;
+static uint64_t last_nr;
+static int on_enter(void *ud, vm_machine *m, uint64_t nr, const uint64_t args[6])
+{
+    n_enter++;
+    last_nr = nr;
+    return 0;
+}
+static int on_exit_sys(void *ud, vm_machine *m, uint64_t nr, int64_t ret)
+{
+    n_exit++;
+    return nr == 999 && ret == -38; /* stop after the unknown call */
+}
+static void on_end(void *ud, vm_machine *m, const vm_run_result *r) { n_end++; }
+
+static void test_hooks_breakpoints_step(void **state)
+{
+    vm_error err;
+    /* 0: addi a0,a0,1  4: addi a7,0,999  8: ecall  12: addi a0,0,5  16: addi a7,0,93  20: ecall */
+    uint32_t code[] = {addi(A0, A0, 1), addi(A7, ZERO, 999), ECALL, addi(A0, ZERO, 5),
+                       addi(A7, ZERO, 93), ECALL};
+    vm_machine *m = load(write_elf("hooks", code, 6, NULL, 0, NULL), &err);
+    assert_non_null(m);
+    uint64_t entry = vm_machine_pc(m);
+    vm_hooks h = {.syscall_enter = on_enter, .syscall_exit = on_exit_sys, .exit = on_end};
+    vm_machine_set_hooks(m, &h);
+    vm_run_result r;
+    /* step one instruction */
+    vm_machine_step(m, 1, &r);
+    assert_int_equal(vm_machine_pc(m), entry + 4);
+    assert_int_equal(vm_machine_x(m, A0), 1);
+    /* a breakpoint at entry+12 stops before it */
+    assert_int_equal(vm_machine_break_add(m, entry + 12, &err), 0);
+    vm_machine_run(m, 0, &r);
+    /* the syscall_exit hook stops first, right after the unknown syscall */
+    assert_int_equal(r.kind, VM_RUN_HOOK);
+    assert_int_equal(last_nr, 999);
+    assert_int_equal(vm_machine_pc(m), entry + 12);
+    /* resuming at a breakpoint executes it; nothing else stops */
+    vm_machine_set_x(m, 0, 77);
+    assert_int_equal(vm_machine_x(m, 0), 0);
+    vm_machine_run(m, 0, &r);
+    assert_int_equal(r.kind, VM_RUN_EXITED);
+    assert_int_equal(r.status, 5);
+    assert_int_equal(n_enter, 2);
+    assert_int_equal(n_exit, 2);
+    assert_int_equal(n_end, 1);
+    /* memory accessors */
+    uint32_t word;
+    assert_int_equal(vm_machine_read(m, entry, &word, 4, &err), 0);
+    assert_int_equal(word, code[0]);
+    assert_int_equal(vm_machine_write(m, entry, &word, 4, 0, &err), -1); /* code is read-only */
+    assert_non_null(strstr(err.msg, "not writable"));
+    assert_int_equal(vm_machine_write(m, entry, &word, 4, 1, &err), 0);
+    assert_int_equal(vm_machine_read(m, 0, &word, 4, &err), -1);
+    assert_int_equal(err.code, VM_EFAULT);
+    vm_machine_free(m);
+}
+
+static void test_breakpoint_stops(void **state)
+{
+    vm_error err;
+    uint32_t code[] = {addi(A0, A0, 1), addi(A0, A0, 1), JSELF};
+    vm_machine *m = load(write_elf("bp", code, 3, NULL, 0, NULL), &err);
+    uint64_t entry = vm_machine_pc(m);
+    vm_machine_break_add(m, entry + 8, &err);
+    vm_run_result r;
+    vm_machine_run(m, 100, &r);
+    assert_int_equal(r.kind, VM_RUN_BREAK);
+    assert_int_equal(r.pc, entry + 8);
+    assert_int_equal(vm_machine_insns(m), 2);
+    vm_machine_run(m, 100, &r); /* jal to itself: stops at the breakpoint again after 1 */
+    assert_int_equal(r.kind, VM_RUN_BREAK);
+    assert_int_equal(vm_machine_insns(m), 3);
+    assert_int_equal(vm_machine_break_del(m, entry + 8), 0);
+    vm_machine_run(m, 100, &r);
+    assert_int_equal(r.kind, VM_RUN_LIMIT);
+    vm_machine_free(m);
+}
+
 /* {==== bad input ======================================================== */
 
 static void expect_load_error(const char *path, const char *fragment)
@@ -337,6 +417,8 @@ int main(void)
         cmocka_unit_test(test_write_syscall),
         cmocka_unit_test(test_two_machines_independent),
         cmocka_unit_test(test_unknown_engine),
+        cmocka_unit_test(test_hooks_breakpoints_step),
+        cmocka_unit_test(test_breakpoint_stops),
         cmocka_unit_test(test_bad_inputs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
