@@ -171,7 +171,8 @@ struct vm_gc_heap {
     vm_gc_policy_fn policy;
     void *policy_ud;
     uint64_t coll_at_switch;
-    uint64_t gcns_at_switch, t_at_switch, alloc_at_switch;
+    uint64_t gcns_at_switch, t_at_switch, alloc_at_switch, cpu_at_switch;
+    double tput[VM_GC_NKINDS]; /* bytes per CPU second in each collector's last tenure */
     double surv_at_switch;
     uint64_t survn_at_switch, maxpause_since_switch;
     double last_survival;

@@ -213,6 +213,7 @@ void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void
 /* ---- allocation and barriers --------------------------------------------- */
 
 static void run_policy(vm_gc_heap *h);
+static double tenure_throughput(vm_gc_heap *h);
 
 vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsigned nbytes,
                            vm_error *err)
@@ -329,12 +330,14 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
     h->ops = new_ops;
     h->m = keep;
     if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
+    if (h->mx.minor + h->mx.major + h->mx.full > h->coll_at_switch)
+        h->tput[h->kind] = tenure_throughput(h);
     h->kind = kind;
     h->mx.switches++;
     h->coll_at_switch = h->mx.minor + h->mx.major + h->mx.full;
-    h->gcns_at_switch = 0;
-    for (size_t i = 0; i < h->mx.np; i++) h->gcns_at_switch += h->mx.p[i].end - h->mx.p[i].start;
+    h->gcns_at_switch = h->mx.gc_total;
     h->t_at_switch = gc_now();
+    h->cpu_at_switch = gc_cpu_now();
     h->alloc_at_switch = h->m.alloc_bytes;
     h->surv_at_switch = h->mx.surv_sum;
     h->survn_at_switch = h->mx.surv_n;
@@ -364,13 +367,19 @@ void vm_gc_set_policy(vm_gc_heap *h, vm_gc_policy_fn fn, void *ud)
     h->policy_ud = fn ? ud : NULL;
 }
 
+/* Bytes allocated per CPU second since the running collector took over. */
+static double tenure_throughput(vm_gc_heap *h)
+{
+    uint64_t cpu = gc_cpu_now() - h->cpu_at_switch;
+    return cpu ? (double)(h->m.alloc_bytes - h->alloc_at_switch) / ((double)cpu * 1e-9) : 0;
+}
+
 static void run_policy(vm_gc_heap *h)
 {
     h->policy_due = false;
     if (!h->adaptive) return;
     vm_gc_policy_input in = {0};
-    uint64_t now = gc_now(), gcns = 0;
-    for (size_t i = 0; i < h->mx.np; i++) gcns += h->mx.p[i].end - h->mx.p[i].start;
+    uint64_t now = gc_now(), gcns = h->mx.gc_total;
     in.collector = h->kind;
     in.collections = h->mx.minor + h->mx.major + h->mx.full;
     in.since_switch = in.collections - h->coll_at_switch;
@@ -388,6 +397,8 @@ static void run_policy(vm_gc_heap *h)
     in.heap = h->committed;
     in.max_heap = h->cfg.max_heap;
     in.pause_target_ns = h->cfg.pause_target_ns;
+    in.throughput = tenure_throughput(h);
+    memcpy(in.throughput_of, h->tput, sizeof in.throughput_of);
     vm_gc_policy_decision d = {h->kind, h->cfg.nursery, h->cfg.step_ns};
     h->policy(h->policy_ud, &in, &d);
     if (d.step_ns) h->cfg.step_ns = d.step_ns;

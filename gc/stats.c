@@ -49,6 +49,7 @@ void gc_metrics_reset(vm_gc_heap *h)
     h->surv_at_switch = 0;
     h->survn_at_switch = 0;
     h->alloc_at_switch = h->m.alloc_bytes;
+    h->cpu_at_switch = gc_cpu_now();
 }
 
 void vm_gc_stats_reset(vm_gc_heap *h)

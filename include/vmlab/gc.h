@@ -279,6 +279,9 @@ typedef struct vm_gc_policy_input {
     double alloc_rate;                    /* bytes per mutator second since the last switch */
     size_t live, heap, max_heap;          /* bytes: live after the collection, committed, limit */
     uint64_t pause_target_ns;
+    double throughput; /* bytes allocated per CPU second since the last switch */
+    double
+        throughput_of[VM_GC_NKINDS]; /* the same over each collector's last tenure; 0: never ran */
 } vm_gc_policy_input;
 
 /* What it asks for: fields left as they came in mean "no change". */
