@@ -195,6 +195,9 @@ void gc_heap_sample(vm_gc_heap *h, size_t live);
 int gc_after_collect(vm_gc_heap *h, vm_error *err);
 /* New soft trigger after a collection that left `live` bytes. */
 void gc_set_trigger(vm_gc_heap *h, size_t live);
+/* Minimum mutator utilisation over windows of `w` ns in [t0, t1], given `n`
+ * pauses in time order (exposed for the tests); -1 if out of host memory. */
+double gc_mmu(const gc_pause *p, size_t n, uint64_t t0, uint64_t t1, uint64_t w);
 void gc_metrics_free(gc_metrics *mx);
 void gc_metrics_reset(vm_gc_heap *h);
 

@@ -184,6 +184,19 @@ static double mmu(const gc_pause *p, const uint64_t *pre, size_t n, uint64_t t0,
     return worst < 0 ? 0 : worst;
 }
 
+double gc_mmu(const gc_pause *p, size_t n, uint64_t t0, uint64_t t1, uint64_t w)
+{
+    uint64_t *pre = malloc((n ? n : 1) * sizeof *pre), sum = 0;
+    if (!pre) return -1;
+    for (size_t i = 0; i < n; i++) {
+        pre[i] = sum;
+        sum += p[i].end - p[i].start;
+    }
+    double u = mmu(p, pre, n, t0, t1, w);
+    free(pre);
+    return u;
+}
+
 void vm_gc_stats_get(vm_gc_heap *h, vm_gc_stats *st)
 {
     gc_metrics *mx = &h->mx;

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "gc/gc_priv.h" /* gc_mmu, to check MMU against hand-computed values */
 #include "vmlab/gc.h"
 
 /* ---- the shadow model ------------------------------------------------------- */
@@ -564,6 +565,34 @@ static void test_metrics(void **state)
     }
 }
 
+/* MMU on pause sets whose answer is known by hand (times in ms). */
+static void test_mmu(void **state)
+{
+    (void)state;
+    const uint64_t ms = 1000000;
+    gc_pause one[] = {{10 * ms, 15 * ms, 0}};
+    assert_true(gc_mmu(one, 0, 0, 100 * ms, 10 * ms) == 1.0);
+    assert_true(gc_mmu(one, 1, 0, 100 * ms, 1 * ms) == 0.0);
+    assert_float_equal(gc_mmu(one, 1, 0, 100 * ms, 10 * ms), 0.5, 1e-9);
+    assert_float_equal(gc_mmu(one, 1, 0, 100 * ms, 100 * ms), 0.95, 1e-9);
+    /* a window longer than the run is the whole run */
+    assert_float_equal(gc_mmu(one, 1, 0, 50 * ms, 100 * ms), 0.9, 1e-9);
+    /* two 3 ms pauses 2 ms apart: a 10 ms window holds both */
+    gc_pause two[] = {{10 * ms, 13 * ms, 0}, {15 * ms, 18 * ms, 0}};
+    assert_float_equal(gc_mmu(two, 2, 0, 100 * ms, 10 * ms), 0.4, 1e-9);
+    assert_float_equal(gc_mmu(two, 2, 0, 100 * ms, 5 * ms), 0.4, 1e-9); /* [12, 17] */
+    assert_float_equal(gc_mmu(two, 2, 0, 100 * ms, 8 * ms), 0.25, 1e-9);
+    /* a pause at the very start: windows cannot begin before t0 */
+    gc_pause first[] = {{0, 4 * ms, 0}};
+    assert_float_equal(gc_mmu(first, 1, 0, 100 * ms, 10 * ms), 0.6, 1e-9);
+    /* 0.5 ms every 1 ms: utilisation 0.5 at every scale */
+    gc_pause *comb = malloc(100 * sizeof *comb);
+    for (int i = 0; i < 100; i++) comb[i] = (gc_pause){i * ms, i * ms + ms / 2, 0};
+    assert_float_equal(gc_mmu(comb, 100, 0, 100 * ms, 10 * ms), 0.5, 1e-9);
+    assert_float_equal(gc_mmu(comb, 100, 0, 100 * ms, 1 * ms), 0.5, 1e-9);
+    free(comb);
+}
+
 static int policy_calls;
 static void to_semispace(void *ud, const vm_gc_policy_input *in, vm_gc_policy_decision *out)
 {
@@ -626,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_workloads),
         cmocka_unit_test(test_trace_replay),
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_mmu),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_two_heaps),
     };
