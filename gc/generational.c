@@ -83,8 +83,11 @@ static int gen_init(vm_gc_heap *h, size_t hint, vm_error *err)
 {
     gen_state *st = calloc(1, sizeof *st);
     if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for generational");
-    size_t eden = h->cfg.nursery ? h->cfg.nursery : 4u << 20;
-    if (h->limit != SIZE_MAX && eden > h->limit / 4) eden = h->limit / 4;
+    /* default: a quarter of the heap limit (binary-trees depth 17 at 3x live:
+     * 0.32 s CPU against 0.42 s with a fixed 4 MiB), or 4 MiB without a limit */
+    size_t eden = h->cfg.nursery;
+    if (!eden) eden = h->limit != SIZE_MAX ? h->limit / 4 : 4u << 20;
+    if (h->limit != SIZE_MAX && eden > h->limit / 2) eden = h->limit / 2;
     ms_init(&st->old, h, false);
     if (map_nursery(h, st, eden) < 0) {
         free(st);

@@ -60,7 +60,7 @@ void vm_gc_config_init(vm_gc_config *c)
     memset(c, 0, sizeof *c);
     c->collector = VM_GC_MARKSWEEP;
     c->growth = 2.0;
-    c->nursery = 4u << 20;
+    c->nursery = 0; /* generational picks: max_heap / 4, or 4 MiB */
     c->promote_age = 2;
     c->step_ns = 500000;
     c->step_alloc = 128u << 10;

@@ -23,7 +23,7 @@ static void usage(FILE *f)
           "  -m, --max-heap SIZE    heap limit (K, M, G suffixes); 0 = none\n"
           "  -g, --growth F         collect at live*F (default 2); 0 = fixed heap of max-heap\n"
           "  -d, --depth N          tree depth (bintree 16, gcbench 16)\n"
-          "      --nursery SIZE     generational eden (default 4M)\n"
+          "      --nursery SIZE     generational eden (default max-heap/4, or 4M)\n"
           "      --promote-age N    generational promotion age (default 2)\n"
           "      --step-us N        incremental step time budget (default 500)\n"
           "      --step-ratio R     incremental start headroom factor (default 1.5)\n"

@@ -131,7 +131,8 @@ typedef struct vm_gc_config {
     size_t max_heap;      /* hard limit on heap bytes; 0 = no limit */
     double growth;        /* collect when the heap reaches live * growth (min 4 MiB);
                            * 0 = use all of max_heap first (fixed-size heap) */
-    size_t nursery;       /* generational: eden bytes (default 4 MiB, at most max_heap/4) */
+    size_t nursery;       /* generational: eden bytes; 0 (default): max_heap / 4, or 4 MiB
+                           * without a limit; at most max_heap / 2 */
     unsigned promote_age; /* generational: minor collections survived before promotion (1..15) */
     uint64_t step_ns;     /* incremental: time budget of one step (default 500 us) */
     size_t step_alloc;    /* incremental: bytes allocated between steps (default 128 KiB) */
@@ -287,7 +288,7 @@ typedef struct vm_gc_policy_input {
 /* What it asks for: fields left as they came in mean "no change". */
 typedef struct vm_gc_policy_decision {
     int collector;    /* enum vm_gc_kind, not VM_GC_ADAPTIVE */
-    size_t nursery;   /* generational eden bytes */
+    size_t nursery;   /* generational eden bytes (0: the default) */
     uint64_t step_ns; /* incremental step budget */
 } vm_gc_policy_decision;
 
