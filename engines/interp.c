@@ -15,6 +15,7 @@
 
 #include "engines/engine.h"
 #include "engines/fpu.h"
+#include "engines/semantics.h"
 #include "vmlab/riscv.h"
 
 /* {==== memory access =================================================== */
@@ -82,42 +83,6 @@ static inline void *amo_ptr(vm_hart *h, uint64_t va, unsigned size, int acc)
     return p;
 }
 
-/* {==== CSRs ============================================================= */
-
-enum { CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003, CSR_CYCLE = 0xc00,
-       CSR_TIME = 0xc01, CSR_INSTRET = 0xc02 };
-
-static int csr_read(vm_cpu *c, unsigned csr, uint64_t retired, uint64_t *v)
-{
-    switch (csr) {
-    case CSR_FFLAGS: *v = c->fflags; return 0;
-    case CSR_FRM: *v = c->frm; return 0;
-    case CSR_FCSR: *v = c->frm << 5 | c->fflags; return 0;
-    case CSR_CYCLE: /* the model retires one instruction per cycle */
-    case CSR_INSTRET: *v = retired; return 0;
-    case CSR_TIME: {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        *v = (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100; /* 10 MHz timebase */
-        return 0;
-    }
-    }
-    return -1;
-}
-
-static int csr_write(vm_cpu *c, unsigned csr, uint64_t v)
-{
-    switch (csr) {
-    case CSR_FFLAGS: c->fflags = v & 0x1f; return 0;
-    case CSR_FRM: c->frm = v & 7; return 0;
-    case CSR_FCSR:
-        c->fflags = v & 0x1f;
-        c->frm = (v >> 5) & 7;
-        return 0;
-    }
-    return -1; /* counters are read-only, everything else is absent */
-}
-
 /* {==== the interpreter ================================================== */
 
 /* Decoding is half the work of this interpreter. A small direct-mapped cache
@@ -133,8 +98,6 @@ struct interp {
         vm_rv_insn d;
     } dc[DCACHE_SIZE];
 };
-
-static inline int64_t sx32(uint64_t v) { return (int64_t)(int32_t)v; }
 
 static int interp_run(void *st, vm_hart *h, uint64_t budget)
 {
@@ -182,229 +145,60 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
         }
         const vm_rv_insn d = de->d;
         uint64_t next = pc + d.len;
-        uint64_t a = x[d.rs1], b = x[d.rs2], v;
+        uint64_t a = x[d.rs1], b = x[d.rs2];
         int64_t imm = d.imm;
 
+        /* the operations' bodies: engines/semantics_ops.h */
+#define X x
+#define A a
+#define B b
+#define IMM imm
+#define RD d.rd
+#define RS1 d.rs1
+#define RS2 d.rs2
+#define PC pc
+#define LEN d.len
+#define OP d.op
+#define RETIRED (c->insns + n)
+#define SET_RD(v) (x[d.rd] = (v))
+#define JUMP(t) (next = (t))
+#define BRANCH(cond) do { if (cond) next = pc + (uint64_t)imm; } while (0)
+#define LOAD(va, size, var) do { if (load(h, (va), (size), &(var))) goto trap; } while (0)
+#define STORE(va, size, val) do { if (store(h, (va), (size), (val))) goto trap; } while (0)
+#define AMO_PTR(p, va, size, acc) do { if (!((p) = amo_ptr(h, (va), (size), (acc)))) goto trap; } while (0)
+#define TRAP() goto trap
+#define ILLEGAL() goto illegal
+#define ECALL() do { c->pc = next; n++; stop = VM_STOP_ECALL; goto out; } while (0)
+#define FENCE_I() (void)0 /* nothing is cached that a store could make stale */
+#define SEM_OP(id, ...) case VM_RV_##id: { __VA_ARGS__; } break;
         switch (d.op) {
-        case VM_RV_LUI: x[d.rd] = (uint64_t)imm; break;
-        case VM_RV_AUIPC: x[d.rd] = pc + (uint64_t)imm; break;
-        case VM_RV_JAL:
-            x[d.rd] = next;
-            next = pc + (uint64_t)imm;
-            break;
-        case VM_RV_JALR:
-            x[d.rd] = next;
-            next = (a + (uint64_t)imm) & ~1ull;
-            break;
-        case VM_RV_BEQ: if (a == b) next = pc + (uint64_t)imm; break;
-        case VM_RV_BNE: if (a != b) next = pc + (uint64_t)imm; break;
-        case VM_RV_BLT: if ((int64_t)a < (int64_t)b) next = pc + (uint64_t)imm; break;
-        case VM_RV_BGE: if ((int64_t)a >= (int64_t)b) next = pc + (uint64_t)imm; break;
-        case VM_RV_BLTU: if (a < b) next = pc + (uint64_t)imm; break;
-        case VM_RV_BGEU: if (a >= b) next = pc + (uint64_t)imm; break;
-
-        case VM_RV_LB: if (load(h, a + imm, 1, &v)) goto trap; x[d.rd] = (int64_t)(int8_t)v; break;
-        case VM_RV_LH: if (load(h, a + imm, 2, &v)) goto trap; x[d.rd] = (int64_t)(int16_t)v; break;
-        case VM_RV_LW: if (load(h, a + imm, 4, &v)) goto trap; x[d.rd] = sx32(v); break;
-        case VM_RV_LD: if (load(h, a + imm, 8, &v)) goto trap; x[d.rd] = v; break;
-        case VM_RV_LBU: if (load(h, a + imm, 1, &v)) goto trap; x[d.rd] = v; break;
-        case VM_RV_LHU: if (load(h, a + imm, 2, &v)) goto trap; x[d.rd] = v; break;
-        case VM_RV_LWU: if (load(h, a + imm, 4, &v)) goto trap; x[d.rd] = v; break;
-        case VM_RV_SB: if (store(h, a + imm, 1, b)) goto trap; break;
-        case VM_RV_SH: if (store(h, a + imm, 2, b)) goto trap; break;
-        case VM_RV_SW: if (store(h, a + imm, 4, b)) goto trap; break;
-        case VM_RV_SD: if (store(h, a + imm, 8, b)) goto trap; break;
-
-        case VM_RV_ADDI: x[d.rd] = a + imm; break;
-        case VM_RV_SLTI: x[d.rd] = (int64_t)a < imm; break;
-        case VM_RV_SLTIU: x[d.rd] = a < (uint64_t)imm; break;
-        case VM_RV_XORI: x[d.rd] = a ^ imm; break;
-        case VM_RV_ORI: x[d.rd] = a | imm; break;
-        case VM_RV_ANDI: x[d.rd] = a & imm; break;
-        case VM_RV_SLLI: x[d.rd] = a << imm; break;
-        case VM_RV_SRLI: x[d.rd] = a >> imm; break;
-        case VM_RV_SRAI: x[d.rd] = (int64_t)a >> imm; break;
-        case VM_RV_ADD: x[d.rd] = a + b; break;
-        case VM_RV_SUB: x[d.rd] = a - b; break;
-        case VM_RV_SLL: x[d.rd] = a << (b & 63); break;
-        case VM_RV_SLT: x[d.rd] = (int64_t)a < (int64_t)b; break;
-        case VM_RV_SLTU: x[d.rd] = a < b; break;
-        case VM_RV_XOR: x[d.rd] = a ^ b; break;
-        case VM_RV_SRL: x[d.rd] = a >> (b & 63); break;
-        case VM_RV_SRA: x[d.rd] = (int64_t)a >> (b & 63); break;
-        case VM_RV_OR: x[d.rd] = a | b; break;
-        case VM_RV_AND: x[d.rd] = a & b; break;
-        case VM_RV_ADDIW: x[d.rd] = sx32(a + imm); break;
-        case VM_RV_SLLIW: x[d.rd] = sx32((uint32_t)a << imm); break;
-        case VM_RV_SRLIW: x[d.rd] = sx32((uint32_t)a >> imm); break;
-        case VM_RV_SRAIW: x[d.rd] = (int64_t)((int32_t)a >> imm); break;
-        case VM_RV_ADDW: x[d.rd] = sx32(a + b); break;
-        case VM_RV_SUBW: x[d.rd] = sx32(a - b); break;
-        case VM_RV_SLLW: x[d.rd] = sx32((uint32_t)a << (b & 31)); break;
-        case VM_RV_SRLW: x[d.rd] = sx32((uint32_t)a >> (b & 31)); break;
-        case VM_RV_SRAW: x[d.rd] = (int64_t)((int32_t)a >> (b & 31)); break;
-
-        case VM_RV_MUL: x[d.rd] = a * b; break;
-        case VM_RV_MULH: x[d.rd] = (uint64_t)(((__int128)(int64_t)a * (int64_t)b) >> 64); break;
-        case VM_RV_MULHSU:
-            x[d.rd] = (uint64_t)(((__int128)(int64_t)a * (unsigned __int128)b) >> 64);
-            break;
-        case VM_RV_MULHU: x[d.rd] = (uint64_t)(((unsigned __int128)a * b) >> 64); break;
-        case VM_RV_DIV:
-            x[d.rd] = b == 0 ? ~0ull
-                      : ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? a
-                                                                       : (uint64_t)((int64_t)a / (int64_t)b);
-            break;
-        case VM_RV_DIVU: x[d.rd] = b == 0 ? ~0ull : a / b; break;
-        case VM_RV_REM:
-            x[d.rd] = b == 0 ? a
-                      : ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? 0
-                                                                       : (uint64_t)((int64_t)a % (int64_t)b);
-            break;
-        case VM_RV_REMU: x[d.rd] = b == 0 ? a : a % b; break;
-        case VM_RV_MULW: x[d.rd] = sx32(a * b); break;
-        case VM_RV_DIVW: {
-            int32_t s1 = (int32_t)a, s2 = (int32_t)b;
-            x[d.rd] = s2 == 0 ? ~0ull : (s1 == INT32_MIN && s2 == -1) ? (uint64_t)(int64_t)s1
-                                                                       : (uint64_t)(int64_t)(s1 / s2);
-            break;
-        }
-        case VM_RV_DIVUW:
-            x[d.rd] = (uint32_t)b == 0 ? ~0ull : (uint64_t)sx32((uint32_t)a / (uint32_t)b);
-            break;
-        case VM_RV_REMW: {
-            int32_t s1 = (int32_t)a, s2 = (int32_t)b;
-            x[d.rd] = s2 == 0 ? (uint64_t)(int64_t)s1
-                      : (s1 == INT32_MIN && s2 == -1) ? 0
-                                                      : (uint64_t)(int64_t)(s1 % s2);
-            break;
-        }
-        case VM_RV_REMUW:
-            x[d.rd] = (uint64_t)((uint32_t)b == 0 ? sx32(a) : sx32((uint32_t)a % (uint32_t)b));
-            break;
-
-        case VM_RV_FENCE: case VM_RV_FENCE_I: break;
-        case VM_RV_ECALL:
-            c->pc = next;
-            n++;
-            stop = VM_STOP_ECALL;
-            goto out;
-        case VM_RV_EBREAK:
-            c->trap_cause = VM_TRAP_BREAKPOINT;
-            c->trap_tval = pc;
-            goto trap;
-
-        case VM_RV_CSRRW: case VM_RV_CSRRS: case VM_RV_CSRRC:
-        case VM_RV_CSRRWI: case VM_RV_CSRRSI: case VM_RV_CSRRCI: {
-            unsigned csr = (unsigned)imm;
-            uint64_t src = d.op >= VM_RV_CSRRWI ? d.rs1 : a, old = 0;
-            int is_rw = d.op == VM_RV_CSRRW || d.op == VM_RV_CSRRWI;
-            int writes = is_rw || d.rs1 != 0;
-            if (csr <= CSR_FCSR) vm_fpu_sync(c); /* the host holds recent flags */
-            /* csrrw with rd = x0 does not read */
-            if (!(is_rw && d.rd == 0) && csr_read(c, csr, c->insns + n, &old)) goto illegal;
-            if (writes) {
-                uint64_t nv = is_rw ? src
-                              : (d.op == VM_RV_CSRRS || d.op == VM_RV_CSRRSI) ? old | src
-                                                                             : old & ~src;
-                if (csr_write(c, csr, nv)) goto illegal;
-            }
-            x[d.rd] = old;
-            break;
-        }
-
-        /* A: the machine has one hart, so atomics are plain read-modify-write */
-        case VM_RV_LR_W: case VM_RV_LR_D: {
-            unsigned sz = d.op == VM_RV_LR_W ? 4 : 8;
-            void *m = amo_ptr(h, a, sz, VM_ACC_READ);
-            if (!m) goto trap;
-            v = 0;
-            memcpy(&v, m, sz);
-            x[d.rd] = sz == 4 ? (uint64_t)sx32(v) : v;
-            c->res_addr = a;
-            c->res_valid = 1;
-            break;
-        }
-        case VM_RV_SC_W: case VM_RV_SC_D: {
-            unsigned sz = d.op == VM_RV_SC_W ? 4 : 8;
-            if (a & (sz - 1)) {
-                c->trap_cause = VM_TRAP_STORE_MISALIGNED;
-                c->trap_tval = a;
-                goto trap;
-            }
-            if (c->res_valid && c->res_addr == a) {
-                void *m = amo_ptr(h, a, sz, VM_ACC_WRITE);
-                if (!m) goto trap;
-                memcpy(m, &b, sz);
-                x[d.rd] = 0;
-            } else {
-                x[d.rd] = 1;
-            }
-            c->res_valid = 0;
-            break;
-        }
-        case VM_RV_AMOSWAP_W: case VM_RV_AMOADD_W: case VM_RV_AMOXOR_W: case VM_RV_AMOAND_W:
-        case VM_RV_AMOOR_W: case VM_RV_AMOMIN_W: case VM_RV_AMOMAX_W: case VM_RV_AMOMINU_W:
-        case VM_RV_AMOMAXU_W: {
-            uint32_t *m = amo_ptr(h, a, 4, VM_ACC_WRITE), o, r, s = (uint32_t)b;
-            if (!m) goto trap;
-            memcpy(&o, m, 4);
-            switch (d.op) {
-            case VM_RV_AMOSWAP_W: r = s; break;
-            case VM_RV_AMOADD_W: r = o + s; break;
-            case VM_RV_AMOXOR_W: r = o ^ s; break;
-            case VM_RV_AMOAND_W: r = o & s; break;
-            case VM_RV_AMOOR_W: r = o | s; break;
-            case VM_RV_AMOMIN_W: r = (int32_t)o < (int32_t)s ? o : s; break;
-            case VM_RV_AMOMAX_W: r = (int32_t)o > (int32_t)s ? o : s; break;
-            case VM_RV_AMOMINU_W: r = o < s ? o : s; break;
-            default: r = o > s ? o : s; break;
-            }
-            memcpy(m, &r, 4);
-            x[d.rd] = sx32(o);
-            break;
-        }
-        case VM_RV_AMOSWAP_D: case VM_RV_AMOADD_D: case VM_RV_AMOXOR_D: case VM_RV_AMOAND_D:
-        case VM_RV_AMOOR_D: case VM_RV_AMOMIN_D: case VM_RV_AMOMAX_D: case VM_RV_AMOMINU_D:
-        case VM_RV_AMOMAXU_D: {
-            uint64_t *m = amo_ptr(h, a, 8, VM_ACC_WRITE), o, r;
-            if (!m) goto trap;
-            memcpy(&o, m, 8);
-            switch (d.op) {
-            case VM_RV_AMOSWAP_D: r = b; break;
-            case VM_RV_AMOADD_D: r = o + b; break;
-            case VM_RV_AMOXOR_D: r = o ^ b; break;
-            case VM_RV_AMOAND_D: r = o & b; break;
-            case VM_RV_AMOOR_D: r = o | b; break;
-            case VM_RV_AMOMIN_D: r = (int64_t)o < (int64_t)b ? o : b; break;
-            case VM_RV_AMOMAX_D: r = (int64_t)o > (int64_t)b ? o : b; break;
-            case VM_RV_AMOMINU_D: r = o < b ? o : b; break;
-            default: r = o > b ? o : b; break;
-            }
-            memcpy(m, &r, 8);
-            x[d.rd] = o;
-            break;
-        }
-
-        case VM_RV_FLW:
-            if (load(h, a + imm, 4, &v)) goto trap;
-            c->f[d.rd] = 0xffffffff00000000ull | v;
-            break;
-        case VM_RV_FLD:
-            if (load(h, a + imm, 8, &v)) goto trap;
-            c->f[d.rd] = v;
-            break;
-        case VM_RV_FSW: if (store(h, a + imm, 4, c->f[d.rs2])) goto trap; break;
-        case VM_RV_FSD: if (store(h, a + imm, 8, c->f[d.rs2])) goto trap; break;
-
-        case VM_RV_ILLEGAL:
-        case VM_RV_SRET: case VM_RV_MRET: case VM_RV_WFI: case VM_RV_SFENCE_VMA:
-            goto illegal;
-
+#include "engines/semantics_ops.h"
         default: /* the F and D computational instructions */
             if (vm_fpu_exec(c, &d)) goto illegal;
             break;
         }
+#undef SEM_OP
+#undef X
+#undef A
+#undef B
+#undef IMM
+#undef RD
+#undef RS1
+#undef RS2
+#undef PC
+#undef LEN
+#undef OP
+#undef RETIRED
+#undef SET_RD
+#undef JUMP
+#undef BRANCH
+#undef LOAD
+#undef STORE
+#undef AMO_PTR
+#undef TRAP
+#undef ILLEGAL
+#undef ECALL
+#undef FENCE_I
         x[0] = 0;
         c->pc = next;
         n++;
