@@ -14,6 +14,9 @@
 
 #include "config.h"
 #include "vmlab/machine.h"
+#ifdef HAVE_LUA
+#include "lua/vmsh_lua.h"
+#endif
 
 extern char **environ;
 
@@ -95,6 +98,10 @@ static void die_by_signal(int sig)
 
 int main(int argc, char **argv)
 {
+#ifdef HAVE_LUA
+    int lua_status; /* Lua scripts, -e, -i and the REPL: lua/vmsh_lua.c */
+    if (vmsh_lua_dispatch(argc, argv, &lua_status)) return lua_status;
+#endif
     enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
