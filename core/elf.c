@@ -199,7 +199,7 @@ static int map_image(vm_machine *m, const char *path, const unsigned char *d, si
     if (eh->e_type == ET_DYN) {
         uint64_t span = hi - lo;
         if (is_interp)
-            base = vm_mem_find_free(m->hart.mem, span, VM_MMAP_BOTTOM, VM_MMAP_TOP);
+            base = vm_mem_find_free(m->hart.mem, span, VM_PAGE_SIZE, VM_MMAP_BOTTOM, VM_MMAP_TOP);
         else
             base = VM_PIE_BASE;
         if (!base || base + span > VM_VA_LIMIT)
@@ -228,7 +228,7 @@ static int map_image(vm_machine *m, const char *path, const unsigned char *d, si
         while (j < npages && page_prot[j] == page_prot[i]) j++;
         if (page_prot[i] &&
             vm_mem_map(m->hart.mem, base + lo + (i << VM_PAGE_SHIFT), (j - i) << VM_PAGE_SHIFT,
-                       page_prot[i] & 7, NULL, 0, err)) {
+                       page_prot[i] & 7, 0, err)) {
             free(page_prot);
             return -1;
         }
@@ -289,7 +289,7 @@ static int build_stack(vm_machine *m, const loaded *prog, const loaded *interp, 
                        int argc, char *const argv[], char *const envp[], vm_error *err)
 {
     if (vm_mem_map(m->hart.mem, VM_STACK_TOP - VM_STACK_SIZE, VM_STACK_SIZE,
-                   VM_PROT_R | VM_PROT_W, NULL, 0, err))
+                   VM_PROT_R | VM_PROT_W, 0, err))
         return -1;
     int envc = 0;
     while (envp && envp[envc]) envc++;

@@ -126,7 +126,7 @@ int vm_linux_map_trampoline(vm_machine *m, vm_error *err)
 {
     /* li a7, 139 (rt_sigreturn); ecall */
     static const uint32_t code[2] = {0x08b00893, 0x00000073};
-    if (vm_mem_map(m->hart.mem, VM_TRAMPOLINE, VM_PAGE_SIZE, VM_PROT_R | VM_PROT_X, NULL, 0, err))
+    if (vm_mem_map(m->hart.mem, VM_TRAMPOLINE, VM_PAGE_SIZE, VM_PROT_R | VM_PROT_X, 0, err))
         return -1;
     return vm_mem_write_force(m->hart.mem, VM_TRAMPOLINE, code, sizeof code);
 }

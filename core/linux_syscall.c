@@ -646,8 +646,7 @@ static int64_t sys_brk(vm_machine *m, uint64_t *a)
     uint64_t new_end = (want + VM_PAGE_MASK) & ~VM_PAGE_MASK;
     if (new_end > old_end) {
         if (!vm_mem_is_free(m->hart.mem, old_end, new_end - old_end)) return (int64_t)lx->brk_cur;
-        if (vm_mem_map(m->hart.mem, old_end, new_end - old_end, VM_PROT_R | VM_PROT_W, NULL, 0,
-                       NULL))
+        if (vm_mem_map(m->hart.mem, old_end, new_end - old_end, VM_PROT_R | VM_PROT_W, 0, NULL))
             return (int64_t)lx->brk_cur;
     } else if (new_end < old_end) {
         vm_mem_unmap(m->hart.mem, new_end, old_end - new_end);
@@ -680,11 +679,12 @@ static int64_t sys_mmap(vm_machine *m, uint64_t *a)
         addr &= ~VM_PAGE_MASK;
         if (!addr || addr < VM_MMAP_BOTTOM || addr >= VM_VA_LIMIT || len > VM_VA_LIMIT - addr ||
             !vm_mem_is_free(m->hart.mem, addr, len))
-            addr = vm_mem_find_free(m->hart.mem, len, VM_MMAP_BOTTOM, VM_MMAP_TOP);
+            addr = vm_mem_find_free(m->hart.mem, len, vm_mem_map_align(m->hart.mem, len),
+                                    VM_MMAP_BOTTOM, VM_MMAP_TOP);
         if (!addr) return -ENOMEM;
     }
     if (flags & MAP_ANONYMOUS) {
-        if (vm_mem_map(m->hart.mem, addr, len, prot, NULL, 0, NULL)) return -ENOMEM;
+        if (vm_mem_map(m->hart.mem, addr, len, prot, 0, NULL)) return -ENOMEM;
         invalidate(m, addr, len);
         return (int64_t)addr;
     }
@@ -701,25 +701,12 @@ static int64_t sys_mmap(vm_machine *m, uint64_t *a)
     } else {
         file_pages = len;
     }
-    int hflags = type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
-    void *host = NULL;
-    int vflags = 0;
     if (file_pages) {
-        host = mmap(NULL, file_pages, PROT_READ | PROT_WRITE, hflags, h, (off_t)off);
-        if (host == MAP_FAILED && errno == EACCES && hflags == MAP_SHARED) {
-            if (prot & VM_PROT_W) return -EACCES;
-            host = mmap(NULL, file_pages, PROT_READ, hflags, h, (off_t)off);
-            vflags = VM_PAGE_HOSTRO;
-        }
-        if (host == MAP_FAILED) return -errno;
-        if (vm_mem_map(m->hart.mem, addr, file_pages, prot, host, vflags, NULL)) {
-            munmap(host, file_pages);
-            return -ENOMEM;
-        }
+        int rc = vm_mem_map_file(m->hart.mem, addr, file_pages, prot, h, off, type != MAP_PRIVATE);
+        if (rc) return rc;
     }
     if (len > file_pages &&
-        vm_mem_map(m->hart.mem, addr + file_pages, len - file_pages, prot, NULL, VM_PAGE_BEYOND,
-                   NULL))
+        vm_mem_map(m->hart.mem, addr + file_pages, len - file_pages, prot, VM_PAGE_BEYOND, NULL))
         return -ENOMEM;
     invalidate(m, addr, len);
     return (int64_t)addr;
@@ -767,22 +754,16 @@ static int64_t sys_mremap(vm_machine *m, uint64_t *a)
         return (int64_t)old;
     }
     if (old + nlen <= VM_VA_LIMIT && vm_mem_is_free(m->hart.mem, old + olen, nlen - olen)) {
-        if (vm_mem_map(m->hart.mem, old + olen, nlen - olen, prot, NULL, 0, NULL)) return -ENOMEM;
+        if (vm_mem_map(m->hart.mem, old + olen, nlen - olen, prot, 0, NULL)) return -ENOMEM;
         return (int64_t)old;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-    uint64_t na = vm_mem_find_free(m->hart.mem, nlen, VM_MMAP_BOTTOM, VM_MMAP_TOP);
+    uint64_t na = vm_mem_find_free(m->hart.mem, nlen, vm_mem_map_align(m->hart.mem, nlen),
+                                   VM_MMAP_BOTTOM, VM_MMAP_TOP);
     if (!na) return -ENOMEM;
-    if (vm_mem_map(m->hart.mem, na, nlen, VM_PROT_R | VM_PROT_W, NULL, 0, NULL)) return -ENOMEM;
-    /* copy page by page through the host (permissions are ignored here) */
-    for (uint64_t o = 0; o < olen; o += VM_PAGE_SIZE) {
-        uintptr_t e = vm_mem_entry(m->hart.mem, old + o);
-        void *src = (void *)(e & ~(uintptr_t)VM_PAGE_MASK);
-        if (src) vm_mem_write_force(m->hart.mem, na + o, src, VM_PAGE_SIZE);
-    }
-    int why;
-    vm_mem_protect(m->hart.mem, na, nlen, prot, &why);
-    vm_mem_unmap(m->hart.mem, old, olen);
+    /* the pages themselves move (their frames, file mappings included) */
+    if (vm_mem_move(m->hart.mem, old, na, olen, NULL)) return -ENOMEM;
+    if (vm_mem_map(m->hart.mem, na + olen, nlen - olen, prot, 0, NULL)) return -ENOMEM;
     invalidate(m, old, olen);
     return (int64_t)na;
 }

@@ -40,7 +40,36 @@ vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
     snprintf(m->name, sizeof m->name, "%s", cfg->name ? cfg->name : "vmsh");
     m->strict = cfg->strict;
     m->lx.cwd_fd = -1;
-    if (!(m->hart.mem = vm_mem_new(err))) goto fail;
+    vm_mem_config mc = {.mmu = VM_MMU_SV39, .tlb = cfg->tlb};
+    if (cfg->mmu && !strcmp(cfg->mmu, "bare")) mc.mmu = VM_MMU_BARE;
+    else if (cfg->mmu && !strcmp(cfg->mmu, "sv48")) mc.mmu = VM_MMU_SV48;
+    else if (cfg->mmu && strcmp(cfg->mmu, "sv39")) {
+        vm_error_set(err, VM_EINVAL, "mmu '%s': expected bare, sv39 or sv48", cfg->mmu);
+        goto fail;
+    }
+    if (cfg->tlb_mode && !strcmp(cfg->tlb_mode, "fast")) mc.tlb_mode = VM_TLBMODE_FAST;
+    else if (cfg->tlb_mode && strcmp(cfg->tlb_mode, "exact")) {
+        vm_error_set(err, VM_EINVAL, "tlb mode '%s': expected exact or fast", cfg->tlb_mode);
+        goto fail;
+    }
+    if (cfg->pages && !strcmp(cfg->pages, "2m")) mc.pages = VM_PAGES_2M;
+    else if (cfg->pages && !strcmp(cfg->pages, "auto")) mc.pages = VM_PAGES_AUTO;
+    else if (cfg->pages && strcmp(cfg->pages, "4k")) {
+        vm_error_set(err, VM_EINVAL, "pages '%s': expected 4k, 2m or auto", cfg->pages);
+        goto fail;
+    }
+    if (cfg->ad && !strcmp(cfg->ad, "fault")) mc.ad = VM_AD_FAULT;
+    else if (cfg->ad && strcmp(cfg->ad, "hw")) {
+        vm_error_set(err, VM_EINVAL, "a/d mode '%s': expected hw or fault", cfg->ad);
+        goto fail;
+    }
+    if (mc.mmu == VM_MMU_BARE && (cfg->tlb || cfg->nshadow_tlbs || (cfg->pages && mc.pages))) {
+        vm_error_set(err, VM_EINVAL, "--tlb, --shadow-tlb and --pages need an MMU (sv39 or sv48), not bare");
+        goto fail;
+    }
+    for (int i = 0; i < cfg->nshadow_tlbs && i < VM_MAX_SHADOWS; i++) mc.shadows[i] = cfg->shadow_tlbs[i];
+    mc.nshadows = cfg->nshadow_tlbs;
+    if (!(m->hart.mem = vm_mem_new(&mc, err))) goto fail;
     if (vm_linux_init(m, cfg->sysroot, err)) goto fail;
     m->eng = eng;
     if (!(m->eng_state = eng->create(&m->hart, err))) goto fail;
@@ -211,7 +240,13 @@ int vm_machine_stats_json(vm_machine *m, char *buf, size_t size)
     if (n < 0 || (size_t)n >= size) return n;
     char eng[1024] = "";
     int k = m->eng->stats(m->eng_state, eng, sizeof eng);
-    if (k > 0) n += snprintf(buf + n, size - (size_t)n, ", %s", eng);
+    if (k > 0 && (size_t)n < size) n += snprintf(buf + n, size - (size_t)n, ", %s", eng);
+    if ((size_t)n + 2 < size) {
+        buf[n++] = ',';
+        buf[n++] = ' ';
+        k = vm_mem_stats_json(m->hart.mem, m->hart.cpu.insns, buf + n, size - (size_t)n);
+        if (k > 0) n += k;
+    }
     return n;
 }
 
@@ -319,5 +354,18 @@ void vm_machine_set_hooks(vm_machine *m, const vm_hooks *h)
     } else {
         memset(&m->hooks, 0, sizeof m->hooks);
         m->has_hooks = 0;
+    }
+}
+
+void vm_machine_print_tlb(vm_machine *m, FILE *f)
+{
+    vm_mem *mem = m->hart.mem;
+    if (mem->mode == VM_MMU_BARE) return;
+    vm_mem_sync_stats(mem);
+    vm_tlb_stats_print(mem->tlb, m->hart.cpu.insns, "TLB", f);
+    for (int i = 0; i < mem->nshadows; i++) {
+        char title[32];
+        snprintf(title, sizeof title, "shadow TLB %d", i + 1);
+        vm_tlb_stats_print(mem->shadow[i], m->hart.cpu.insns, title, f);
     }
 }

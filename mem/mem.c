@@ -1,32 +1,31 @@
 /*
- * Guest address space: radix table of guest pages -> host pages, and a
- * translation cache per access type. See mem.h for the design.
+ * Guest address space: see mem.h for the design. This file has the common
+ * entry points, the bare implementation (a radix table of host pages) and
+ * the paged one (the kernel's side of Sv39/Sv48 page tables kept in guest
+ * physical memory, translated by the TLB model).
  *
- * Leaf entry: host page address | VM_PAGE_* flags | VM_PROT_* bits. Host pages
- * are 4 KiB aligned, so the low 12 bits are free for flags.
+ * Paged leaf PTEs: V=1 with R/W/X/U as the mapping's protection and A/D left
+ * for the walker (or the A/D fault handler) to set. Pages the program cannot
+ * access at all (PROT_NONE) and file pages past the end of the file are kept
+ * as V=0 entries marked present in bit 63, which hardware ignores when V=0,
+ * so that the kernel still knows them (mprotect, munmap, SIGBUS).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "mem/mem.h"
 
+#define PTE_SW_PRESENT (1ull << 63) /* V=0 entry for a mapped but inaccessible page */
+
+/* {==== bare: radix table of host pages ================================ */
+
 #define L1_IDX(vpn) (((vpn) >> 18) & 511)
 #define L2_IDX(vpn) (((vpn) >> 9) & 511)
 #define L3_IDX(vpn) ((vpn) & 511)
 #define ENTRY_HOST(e) ((e) & ~(uintptr_t)VM_PAGE_MASK)
-
-vm_mem *vm_mem_new(vm_error *err)
-{
-    vm_mem *m = calloc(1, sizeof *m);
-    if (!m) {
-        vm_error_set(err, VM_ENOMEM, "address space: out of host memory");
-        return NULL;
-    }
-    vm_mem_flush_tcache(m);
-    return m;
-}
 
 static uintptr_t *leaf(const vm_mem *m, uint64_t vpn)
 {
@@ -45,8 +44,8 @@ static uintptr_t *leaf_alloc(vm_mem *m, uint64_t vpn)
     return &(*l3)[L3_IDX(vpn)];
 }
 
-/* Release the host pages of a run of leaves, coalescing contiguous ones. */
-static void release_pages(vm_mem *m, uint64_t vpn, uint64_t n)
+/* Release host pages of a run of leaves, coalescing contiguous ones. */
+static void bare_release(vm_mem *m, uint64_t vpn, uint64_t n)
 {
     uintptr_t run = 0;
     size_t run_len = 0;
@@ -67,39 +66,14 @@ static void release_pages(vm_mem *m, uint64_t vpn, uint64_t n)
     if (run) munmap((void *)run, run_len);
 }
 
-void vm_mem_free(vm_mem *m)
+static int bare_map(vm_mem *m, uint64_t va, uint64_t len, int prot, void *host, int flags,
+                    vm_error *err)
 {
-    if (!m) return;
-    for (int i = 0; i < 512; i++) {
-        if (!m->l1[i]) continue;
-        for (int j = 0; j < 512; j++) {
-            if (!m->l1[i][j]) continue;
-            release_pages(m, ((uint64_t)i << 18) | ((uint64_t)j << 9), 512);
-            free(m->l1[i][j]);
-        }
-        free(m->l1[i]);
-    }
-    free(m);
-}
-
-void vm_mem_flush_tcache(vm_mem *m)
-{
-    for (int a = 0; a < 3; a++)
-        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
-}
-
-static int range_ok(uint64_t va, uint64_t len)
-{
-    return !(va & VM_PAGE_MASK) && !(len & VM_PAGE_MASK) && len && va < VM_VA_LIMIT &&
-           len <= VM_VA_LIMIT - va;
-}
-
-int vm_mem_map(vm_mem *m, uint64_t va, uint64_t len, int prot, void *host, int flags,
-               vm_error *err)
-{
-    if (!range_ok(va, len))
-        return vm_error_set(err, VM_EINVAL, "map 0x%llx+0x%llx: not a page-aligned user range",
-                            (unsigned long long)va, (unsigned long long)len);
+    uint64_t vpn = va >> VM_PAGE_SHIFT, n = len >> VM_PAGE_SHIFT;
+    for (uint64_t i = 0; i < n; i++)
+        if (!leaf_alloc(m, vpn + i))
+            return vm_error_set(err, VM_ENOMEM, "map 0x%llx: out of host memory for page tables",
+                                (unsigned long long)va);
     int own = 0;
     if (!host && !(flags & VM_PAGE_BEYOND)) {
         host = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -109,31 +83,363 @@ int vm_mem_map(vm_mem *m, uint64_t va, uint64_t len, int prot, void *host, int f
                                 (unsigned long long)va, (unsigned long long)len, strerror(errno));
         own = 1;
     }
-    uint64_t vpn = va >> VM_PAGE_SHIFT, n = len >> VM_PAGE_SHIFT;
-    /* allocate table nodes first so that failure leaves the space unchanged */
-    for (uint64_t i = 0; i < n; i += 1) {
-        if (!leaf_alloc(m, vpn + i)) {
-            if (own) munmap(host, len);
-            return vm_error_set(err, VM_ENOMEM, "map 0x%llx: out of host memory for page tables",
-                                (unsigned long long)va);
-        }
-    }
-    release_pages(m, vpn, n);
+    (void)own;
+    bare_release(m, vpn, n);
     for (uint64_t i = 0; i < n; i++) {
         uintptr_t h = host ? (uintptr_t)host + (i << VM_PAGE_SHIFT) : 0;
         *leaf(m, vpn + i) = h | VM_PAGE_PRESENT | (uintptr_t)flags | (uintptr_t)(prot & 7);
     }
     m->mapped_pages += n;
-    vm_mem_flush_tcache(m);
+    return 0;
+}
+
+/* {==== paged: the kernel's page tables ================================ */
+
+static int levels_of(const vm_mem *m) { return m->mode == VM_MMU_SV48 ? 4 : 3; }
+static inline uint64_t *pt_entry(vm_mem *m, uint64_t table, uint64_t va, int i)
+{
+    return (uint64_t *)vm_phys_host(m->phys, table) + ((va >> (12 + 9 * i)) & 511);
+}
+static inline int pte_is_leaf(uint64_t pte)
+{
+    return ((pte & PTE_V) && (pte & (PTE_R | PTE_X))) || (!(pte & PTE_V) && (pte & PTE_SW_PRESENT));
+}
+static inline uint64_t pte_make(uint64_t pa, int prot, int flags)
+{
+    uint64_t bits = PTE_U | ((prot & VM_PROT_R) ? PTE_R : 0) | ((prot & VM_PROT_W) ? PTE_W | PTE_R : 0) |
+                    ((prot & VM_PROT_X) ? PTE_X : 0) | ((flags & VM_PAGE_HOSTRO) ? PTE_SW_HOSTRO : 0);
+    uint64_t pte = ((pa >> 12) << PTE_PPN_SHIFT) | bits;
+    if ((flags & VM_PAGE_BEYOND) || !(prot & 7))
+        return pte | PTE_SW_PRESENT | ((flags & VM_PAGE_BEYOND) ? PTE_SW_BEYOND : 0); /* V=0 */
+    return pte | PTE_V;
+}
+static inline int pte_prot(uint64_t pte)
+{
+    /* R without W... as stored; W implies R here (Linux on RISC-V maps write-only as RW) */
+    return ((pte & PTE_R) ? VM_PROT_R : 0) | ((pte & PTE_W) ? VM_PROT_W : 0) |
+           ((pte & PTE_X) ? VM_PROT_X : 0);
+}
+
+/* Replace the superpage leaf in *slot (at level i) by a table of 512 leaves
+ * one level down covering the same memory with the same bits. */
+static int pt_split(vm_mem *m, uint64_t *slot, int i)
+{
+    uint64_t t = vm_phys_alloc(m->phys, VM_FRAME_4K);
+    if (!t) return -1;
+    m->pt_pages++;
+    uint64_t pte = *slot, *child = vm_phys_host(m->phys, t);
+    uint64_t step = 1ull << (9 * (i - 1)); /* child size in 4 KiB pages */
+    for (int k = 0; k < 512; k++) {
+        uint64_t ppn = PTE_PPN(pte) + (uint64_t)k * step;
+        child[k] = (pte & ~(((1ull << 44) - 1) << PTE_PPN_SHIFT)) | (ppn << PTE_PPN_SHIFT);
+        if ((pte & PTE_SW_BEYOND)) child[k] = pte;
+    }
+    *slot = ((t >> 12) << PTE_PPN_SHIFT) | PTE_V;
+    if (i == 1) m->superpages--;
+    return 0;
+}
+
+/* The slot of va at level `target`, creating tables and splitting
+ * superpages in the way when `create`; NULL if absent (or no memory). */
+static uint64_t *pt_slot(vm_mem *m, uint64_t va, int target, int create)
+{
+    uint64_t table = m->root;
+    for (int i = levels_of(m) - 1;; i--) {
+        uint64_t *slot = pt_entry(m, table, va, i);
+        if (i == target) return slot;
+        uint64_t pte = *slot;
+        if (!(pte & PTE_V) && !(pte & PTE_SW_PRESENT)) {
+            if (!create) return NULL;
+            uint64_t t = vm_phys_alloc(m->phys, VM_FRAME_4K);
+            if (!t) return NULL;
+            m->pt_pages++;
+            *slot = ((t >> 12) << PTE_PPN_SHIFT) | PTE_V;
+            table = t;
+        } else if (pte_is_leaf(pte)) {
+            if (!create || pt_split(m, slot, i)) return NULL;
+            table = PTE_PPN(*slot) << 12;
+        } else {
+            table = PTE_PPN(pte) << 12;
+        }
+    }
+}
+
+/* The leaf covering va and its level; NULL if unmapped, then *hole is the
+ * size of the aligned empty region around va. */
+static uint64_t *pt_leaf(vm_mem *m, uint64_t va, int *level, uint64_t *hole)
+{
+    uint64_t table = m->root;
+    for (int i = levels_of(m) - 1; i >= 0; i--) {
+        uint64_t *slot = pt_entry(m, table, va, i);
+        uint64_t pte = *slot;
+        if (!(pte & PTE_V) && !(pte & PTE_SW_PRESENT)) {
+            if (hole) *hole = 1ull << (12 + 9 * i);
+            return NULL;
+        }
+        if (pte_is_leaf(pte)) {
+            *level = i;
+            return slot;
+        }
+        table = PTE_PPN(pte) << 12;
+    }
+    if (hole) *hole = VM_PAGE_SIZE;
+    return NULL;
+}
+
+static int pte_has_frame(uint64_t pte) { return !(pte & PTE_SW_BEYOND); }
+
+/* Remove the mappings of [va, va+len), releasing their frames. */
+static void pt_unmap(vm_mem *m, uint64_t va, uint64_t len)
+{
+    uint64_t end = va + len;
+    while (va < end) {
+        int lv;
+        uint64_t hole = VM_PAGE_SIZE;
+        uint64_t *slot = pt_leaf(m, va, &lv, &hole);
+        if (!slot) {
+            va = (va & ~(hole - 1)) + hole;
+            continue;
+        }
+        uint64_t size = 1ull << (12 + 9 * lv);
+        if (lv > 0 && ((va & (size - 1)) || va + size > end)) {
+            slot = pt_slot(m, va, 0, 1); /* split down to 4 KiB */
+            if (!slot) return;
+            lv = 0;
+            size = VM_PAGE_SIZE;
+        }
+        if (pte_has_frame(*slot)) vm_phys_release(m->phys, PTE_PPN(*slot) << 12, size);
+        if (lv == 1) m->superpages--;
+        *slot = 0;
+        m->mapped_pages -= size >> VM_PAGE_SHIFT;
+        va += size;
+    }
+}
+
+static int paged_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, vm_error *err)
+{
+    pt_unmap(m, va, len);
+    uint64_t end = va + len;
+    uint64_t big = (flags & VM_PAGE_BEYOND) ? 0 : vm_mem_map_align(m, len);
+    while (va < end) {
+        if (big && !(va & (VM_FRAME_2M - 1)) && va + VM_FRAME_2M <= end) {
+            uint64_t f = vm_phys_alloc(m->phys, VM_FRAME_2M);
+            uint64_t *slot = f ? pt_slot(m, va, 1, 1) : NULL;
+            if (slot) {
+                *slot = pte_make(f, prot, flags);
+                m->superpages++;
+                m->mapped_pages += VM_FRAME_2M >> VM_PAGE_SHIFT;
+                va += VM_FRAME_2M;
+                continue;
+            }
+            if (f) vm_phys_release(m->phys, f, VM_FRAME_2M);
+        }
+        uint64_t f = (flags & VM_PAGE_BEYOND) ? 0 : vm_phys_alloc(m->phys, VM_FRAME_4K);
+        uint64_t *slot = (f || (flags & VM_PAGE_BEYOND)) ? pt_slot(m, va, 0, 1) : NULL;
+        if (!slot) {
+            if (f) vm_phys_release(m->phys, f, VM_FRAME_4K);
+            return vm_error_set(err, VM_ENOMEM, "map 0x%llx: guest physical memory exhausted",
+                                (unsigned long long)va);
+        }
+        *slot = pte_make(f, prot, flags);
+        m->mapped_pages++;
+        va += VM_PAGE_SIZE;
+    }
+    return 0;
+}
+
+/* {==== common entry points ============================================ */
+
+vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
+{
+    vm_mem *m = calloc(1, sizeof *m);
+    if (!m) {
+        vm_error_set(err, VM_ENOMEM, "address space: out of host memory");
+        return NULL;
+    }
+    vm_mem_config bare = {.mmu = VM_MMU_BARE};
+    if (!cfg) cfg = &bare;
+    m->mode = cfg->mmu;
+    m->pages = cfg->pages;
+    m->tlb_mode = cfg->tlb_mode;
+    for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
+    for (int a = 0; a < 3; a++)
+        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    if (m->mode == VM_MMU_BARE) return m;
+    if (m->mode != VM_MMU_SV39 && m->mode != VM_MMU_SV48) {
+        vm_error_set(err, VM_EINVAL, "mmu mode %d: expected bare, sv39 or sv48", m->mode);
+        goto fail;
+    }
+    if (!(m->phys = vm_phys_new(VM_PHYS_SIZE, err))) goto fail;
+    m->root = vm_phys_alloc(m->phys, VM_FRAME_4K);
+    m->pt_pages = 1;
+    m->wcfg = (vm_walk_cfg){.mode = m->mode, .root = m->root, .user = 1, .ad = cfg->ad};
+    if (!(m->tlb = vm_tlb_hier_new(cfg->tlb, err))) goto fail;
+    if (cfg->nshadows > VM_MAX_SHADOWS) {
+        vm_error_set(err, VM_EINVAL, "at most %d shadow TLB configurations", VM_MAX_SHADOWS);
+        goto fail;
+    }
+    for (int i = 0; i < cfg->nshadows; i++) {
+        if (!(m->shadow[i] = vm_tlb_hier_new(cfg->shadows[i], err))) goto fail;
+        m->nshadows++;
+    }
+    /* the repeat-hit shortcut is exact only for page sizes that every
+     * hierarchy's L1 of that kind holds */
+    for (int k = 0; k < 2; k++) {
+        unsigned s = 0xf;
+        for (int i = -1; i < m->nshadows; i++) {
+            vm_tlb_hier *h = i < 0 ? m->tlb : m->shadow[i];
+            vm_tlb *l1 = h->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
+            s &= l1 ? (unsigned)l1->sizes : 0;
+        }
+        m->short_sizes[k] = s;
+    }
+    m->exact = cfg->tlb_mode == VM_TLBMODE_EXACT;
+    return m;
+fail:
+    vm_mem_free(m);
+    return NULL;
+}
+
+void vm_mem_free(vm_mem *m)
+{
+    if (!m) return;
+    for (int i = 0; i < 512; i++) {
+        if (!m->l1[i]) continue;
+        for (int j = 0; j < 512; j++) {
+            if (!m->l1[i][j]) continue;
+            bare_release(m, ((uint64_t)i << 18) | ((uint64_t)j << 9), 512);
+            free(m->l1[i][j]);
+        }
+        free(m->l1[i]);
+    }
+    vm_phys_free(m->phys);
+    vm_tlb_hier_free(m->tlb);
+    for (int i = 0; i < m->nshadows; i++) vm_tlb_hier_free(m->shadow[i]);
+    free(m);
+}
+
+void vm_mem_sync_stats(vm_mem *m)
+{
+    for (int k = 0; k < 2; k++) {
+        struct vm_last *l = &m->last[k];
+        if (!l->n) continue;
+        int acc = k ? VM_ACC_FETCH : VM_ACC_READ;
+        vm_tlb_repeat_hits(m->tlb, acc, l->n, l->size);
+        for (int i = 0; i < m->nshadows; i++) vm_tlb_repeat_hits(m->shadow[i], acc, l->n, l->size);
+        l->n = 0;
+    }
+}
+
+void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
+{
+    vm_mem_sync_stats(m);
+    for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
+    for (int a = 0; a < 3; a++)
+        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    if (!m->tlb) return;
+    /* sfence.vma per page for small ranges, all for large ones */
+    int all = len > 64 * VM_PAGE_SIZE;
+    for (int i = -1; i < m->nshadows; i++) {
+        vm_tlb_hier *h = i < 0 ? m->tlb : m->shadow[i];
+        if (all) vm_tlb_flush(h, ~0ull, -1);
+        else
+            for (uint64_t a = va & ~VM_PAGE_MASK; a < va + len; a += VM_PAGE_SIZE) vm_tlb_flush(h, a, -1);
+    }
+}
+
+static int range_ok(uint64_t va, uint64_t len)
+{
+    return !(va & VM_PAGE_MASK) && !(len & VM_PAGE_MASK) && len && va < VM_VA_LIMIT &&
+           len <= VM_VA_LIMIT - va;
+}
+
+uint64_t vm_mem_map_align(const vm_mem *m, uint64_t len)
+{
+    if (m->mode == VM_MMU_BARE || m->pages == VM_PAGES_4K) return 0;
+    return len >= VM_FRAME_2M ? VM_FRAME_2M : 0;
+}
+
+int vm_mem_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, vm_error *err)
+{
+    if (!range_ok(va, len))
+        return vm_error_set(err, VM_EINVAL, "map 0x%llx+0x%llx: not a page-aligned user range",
+                            (unsigned long long)va, (unsigned long long)len);
+    int rc = m->mode == VM_MMU_BARE ? bare_map(m, va, len, prot, NULL, flags, err)
+                                    : paged_map(m, va, len, prot, flags, err);
+    vm_mem_flush(m, va, len);
+    return rc;
+}
+
+int vm_mem_map_file(vm_mem *m, uint64_t va, uint64_t len, int prot, int fd, uint64_t off, int shared)
+{
+    if (!range_ok(va, len)) return -EINVAL;
+    int flags = 0, rc = 0;
+    if (m->mode == VM_MMU_BARE) {
+        void *h = mmap(NULL, len, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, (off_t)off);
+        if (h == MAP_FAILED && errno == EACCES && shared) {
+            if (prot & VM_PROT_W) return -EACCES;
+            h = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+            flags = VM_PAGE_HOSTRO;
+        }
+        if (h == MAP_FAILED) return -errno;
+        if (bare_map(m, va, len, prot, h, flags, NULL)) {
+            munmap(h, len);
+            return -ENOMEM;
+        }
+    } else {
+        pt_unmap(m, va, len);
+        uint64_t n = len >> VM_PAGE_SHIFT, pa = vm_phys_alloc_run(m->phys, n);
+        if (!pa) return -ENOMEM;
+        rc = vm_phys_map_file(m->phys, pa, len, fd, off, shared, 1);
+        if (rc == -EACCES && shared) {
+            if (prot & VM_PROT_W) rc = -EACCES;
+            else {
+                rc = vm_phys_map_file(m->phys, pa, len, fd, off, shared, 0);
+                flags = VM_PAGE_HOSTRO;
+            }
+        }
+        if (rc) {
+            for (uint64_t i = 0; i < n; i++) vm_phys_release(m->phys, pa + i * VM_PAGE_SIZE, VM_PAGE_SIZE);
+            return rc;
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t *slot = pt_slot(m, va + i * VM_PAGE_SIZE, 0, 1);
+            if (!slot) return -ENOMEM;
+            *slot = pte_make(pa + i * VM_PAGE_SIZE, prot, flags);
+            m->mapped_pages++;
+        }
+    }
+    vm_mem_flush(m, va, len);
     return 0;
 }
 
 int vm_mem_unmap(vm_mem *m, uint64_t va, uint64_t len)
 {
     if (!range_ok(va, len)) return -1;
-    release_pages(m, va >> VM_PAGE_SHIFT, len >> VM_PAGE_SHIFT);
-    vm_mem_flush_tcache(m);
+    if (m->mode == VM_MMU_BARE) bare_release(m, va >> VM_PAGE_SHIFT, len >> VM_PAGE_SHIFT);
+    else pt_unmap(m, va, len);
+    vm_mem_flush(m, va, len);
     return 0;
+}
+
+uintptr_t vm_mem_entry(vm_mem *m, uint64_t va)
+{
+    if (va >= VM_VA_LIMIT) return 0;
+    if (m->mode == VM_MMU_BARE) {
+        const uintptr_t *e = leaf(m, va >> VM_PAGE_SHIFT);
+        return e ? *e : 0;
+    }
+    int lv;
+    uint64_t *slot = pt_leaf(m, va, &lv, NULL);
+    if (!slot) return 0;
+    uint64_t pte = *slot;
+    uintptr_t host = 0;
+    if (pte_has_frame(pte)) {
+        uint64_t pa = (PTE_PPN(pte) << 12) + (va & ((1ull << (12 + 9 * lv)) - 1) & ~VM_PAGE_MASK);
+        host = (uintptr_t)vm_phys_host(m->phys, pa);
+    }
+    return host | VM_PAGE_PRESENT | (uintptr_t)pte_prot(pte) |
+           ((pte & PTE_SW_HOSTRO) ? VM_PAGE_HOSTRO : 0) | ((pte & PTE_SW_BEYOND) ? VM_PAGE_BEYOND : 0);
 }
 
 int vm_mem_protect(vm_mem *m, uint64_t va, uint64_t len, int prot, int *why)
@@ -142,96 +448,203 @@ int vm_mem_protect(vm_mem *m, uint64_t va, uint64_t len, int prot, int *why)
         *why = EINVAL;
         return -1;
     }
-    uint64_t vpn = va >> VM_PAGE_SHIFT, n = len >> VM_PAGE_SHIFT;
-    for (uint64_t i = 0; i < n; i++) {
-        uintptr_t *e = leaf(m, vpn + i);
-        if (!e || !(*e & VM_PAGE_PRESENT)) {
+    for (uint64_t a = va; a < va + len; a += VM_PAGE_SIZE) {
+        uintptr_t e = vm_mem_entry(m, a);
+        if (!(e & VM_PAGE_PRESENT)) {
             *why = ENOMEM;
             return -1;
         }
-        if ((prot & VM_PROT_W) && (*e & VM_PAGE_HOSTRO)) {
+        if ((prot & VM_PROT_W) && (e & VM_PAGE_HOSTRO)) {
             *why = EACCES;
             return -1;
         }
     }
-    for (uint64_t i = 0; i < n; i++) {
-        uintptr_t *e = leaf(m, vpn + i);
-        *e = (*e & ~(uintptr_t)7) | (uintptr_t)(prot & 7);
+    if (m->mode == VM_MMU_BARE) {
+        for (uint64_t a = va; a < va + len; a += VM_PAGE_SIZE) {
+            uintptr_t *e = leaf(m, a >> VM_PAGE_SHIFT);
+            *e = (*e & ~(uintptr_t)7) | (uintptr_t)(prot & 7);
+        }
+    } else {
+        for (uint64_t a = va; a < va + len;) {
+            int lv;
+            uint64_t *slot = pt_leaf(m, a, &lv, NULL);
+            uint64_t size = 1ull << (12 + 9 * lv);
+            if (lv > 0 && ((a & (size - 1)) || a + size > va + len)) {
+                slot = pt_slot(m, a, 0, 1);
+                if (!slot) {
+                    *why = ENOMEM;
+                    return -1;
+                }
+                size = VM_PAGE_SIZE;
+            }
+            uint64_t pte = *slot;
+            int flags = ((pte & PTE_SW_HOSTRO) ? VM_PAGE_HOSTRO : 0) |
+                        ((pte & PTE_SW_BEYOND) ? VM_PAGE_BEYOND : 0);
+            /* keep the frame and the accessed/dirty state */
+            *slot = pte_make(PTE_PPN(pte) << 12, prot, flags) | (pte & (PTE_A | PTE_D));
+            a += size;
+        }
     }
-    vm_mem_flush_tcache(m);
+    vm_mem_flush(m, va, len);
     return 0;
 }
 
-uintptr_t vm_mem_entry(const vm_mem *m, uint64_t va)
+int vm_mem_move(vm_mem *m, uint64_t old, uint64_t new_va, uint64_t len, vm_error *err)
 {
-    if (va >= VM_VA_LIMIT) return 0;
-    const uintptr_t *e = leaf(m, va >> VM_PAGE_SHIFT);
-    return e ? *e : 0;
+    if (!range_ok(old, len) || !range_ok(new_va, len))
+        return vm_error_set(err, VM_EINVAL, "move: bad range");
+    for (uint64_t o = 0; o < len; o += VM_PAGE_SIZE) {
+        if (m->mode == VM_MMU_BARE) {
+            uintptr_t *src = leaf(m, (old + o) >> VM_PAGE_SHIFT);
+            uintptr_t *dst = leaf_alloc(m, (new_va + o) >> VM_PAGE_SHIFT);
+            if (!dst) return vm_error_set(err, VM_ENOMEM, "move: out of memory");
+            *dst = src ? *src : 0;
+            if (src) *src = 0;
+        } else {
+            uint64_t *src = pt_slot(m, old + o, 0, 1); /* splits a superpage in the way */
+            uint64_t *dst = pt_slot(m, new_va + o, 0, 1);
+            if (!src || !dst) return vm_error_set(err, VM_ENOMEM, "move: out of memory");
+            *dst = *src;
+            *src = 0;
+        }
+    }
+    vm_mem_flush(m, old, len);
+    vm_mem_flush(m, new_va, len);
+    return 0;
 }
 
-int vm_mem_is_free(const vm_mem *m, uint64_t va, uint64_t len)
+/* Mapped? Sets *skip to how far an unmapped run extends (at least a page). */
+static int mapped_at(vm_mem *m, uint64_t va, uint64_t *skip)
 {
-    for (uint64_t a = va; a < va + len; a += VM_PAGE_SIZE) {
-        uint64_t vpn = a >> VM_PAGE_SHIFT;
-        if (!m->l1[L1_IDX(vpn)]) { /* skip a whole empty 1 GiB region */
-            a = ((vpn | ((1ull << 18) - 1)) << VM_PAGE_SHIFT);
-            continue;
+    *skip = VM_PAGE_SIZE;
+    if (m->mode == VM_MMU_BARE) {
+        uint64_t vpn = va >> VM_PAGE_SHIFT;
+        if (!m->l1[L1_IDX(vpn)]) {
+            *skip = (1ull << 30) - (va & ((1ull << 30) - 1));
+            return 0;
         }
         if (!m->l1[L1_IDX(vpn)][L2_IDX(vpn)]) {
-            a = ((vpn | 511) << VM_PAGE_SHIFT);
-            continue;
+            *skip = (1ull << 21) - (va & ((1ull << 21) - 1));
+            return 0;
         }
-        if (vm_mem_entry(m, a) & VM_PAGE_PRESENT) return 0;
+        return (vm_mem_entry(m, va) & VM_PAGE_PRESENT) != 0;
     }
+    int lv;
+    uint64_t hole;
+    if (pt_leaf(m, va, &lv, &hole)) return 1;
+    *skip = hole - (va & (hole - 1));
+    return 0;
+}
+
+int vm_mem_is_free(vm_mem *m, uint64_t va, uint64_t len)
+{
+    uint64_t skip;
+    for (uint64_t a = va; a < va + len; a += skip)
+        if (mapped_at(m, a, &skip)) return 0;
     return 1;
 }
 
-uint64_t vm_mem_find_free(const vm_mem *m, uint64_t len, uint64_t bottom, uint64_t top)
+uint64_t vm_mem_find_free(vm_mem *m, uint64_t len, uint64_t align, uint64_t bottom, uint64_t top)
 {
+    if (align < VM_PAGE_SIZE) align = VM_PAGE_SIZE;
     if (!len || top < len) return 0;
-    uint64_t start = (top - len) & ~VM_PAGE_MASK;
-    /* Walk down: find the highest mapped page in [start, start+len); if any,
-     * move the window just below it. O(pages examined). */
+    uint64_t start = (top - len) & ~(align - 1);
+    /* walk down: find the highest mapped page in the window; move below it */
     while (start >= bottom && start + len <= top) {
-        uint64_t hit = 0;
+        uint64_t hit = 0, skip;
         int found = 0;
-        for (uint64_t a = start + len; a > start;) {
-            a -= VM_PAGE_SIZE;
-            if (vm_mem_entry(m, a) & VM_PAGE_PRESENT) {
+        /* scan upward with hole skipping, remember the last mapped page */
+        for (uint64_t a = start; a < start + len; a += skip)
+            if (mapped_at(m, a, &skip)) {
                 hit = a;
                 found = 1;
-                break;
+                skip = VM_PAGE_SIZE;
             }
-        }
         if (!found) return start;
         if (hit < len + bottom) return 0;
-        start = hit - len;
+        start = (hit - len) & ~(align - 1);
     }
     return 0;
 }
 
-void *vm_mem_translate_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
+/* {==== translation ==================================================== */
+
+static void fault_info(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
+{
+    if (!f) return;
+    uintptr_t e = vm_mem_entry(m, va);
+    static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
+    f->addr = va;
+    f->mapped = !!(e & VM_PAGE_PRESENT);
+    f->bus = (e & VM_PAGE_PRESENT) && (e & VM_PAGE_BEYOND) && (e & need[acc]);
+}
+
+/* The kernel's A/D fault handler (VM_AD_FAULT mode): set the bits and let
+ * the access retry, as Linux does on hardware without A/D updates. */
+static int fix_ad(vm_mem *m, uint64_t va, int acc)
+{
+    int lv;
+    uint64_t *slot = pt_leaf(m, va, &lv, NULL);
+    if (!slot || !(*slot & PTE_V)) return -1;
+    *slot |= PTE_A | (acc == VM_ACC_WRITE ? PTE_D : 0);
+    m->ad_faults++;
+    return 0;
+}
+
+static unsigned ok_bits(uint64_t pte, int kind)
+{
+    if (kind) return (pte & PTE_X) ? 1u << VM_ACC_FETCH : 0;
+    return ((pte & PTE_R) ? 1u << VM_ACC_READ : 0) |
+           ((pte & PTE_W) && (pte & PTE_D) ? 1u << VM_ACC_WRITE : 0);
+}
+
+void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
     m->tc_misses++;
-    uintptr_t e = vm_mem_entry(m, va);
-    if (!(e & VM_PAGE_PRESENT) || !(e & need[acc]) || (e & VM_PAGE_BEYOND)) {
-        if (f) {
-            f->addr = va;
-            f->mapped = !!(e & VM_PAGE_PRESENT);
-            f->bus = (e & VM_PAGE_PRESENT) && (e & need[acc]) && (e & VM_PAGE_BEYOND);
-        }
-        return NULL;
-    }
     uint64_t vpn = va >> VM_PAGE_SHIFT;
+    uintptr_t host_page;
+    if (m->mode == VM_MMU_BARE) {
+        uintptr_t e = vm_mem_entry(m, va);
+        if (!(e & VM_PAGE_PRESENT) || !(e & need[acc]) || (e & VM_PAGE_BEYOND)) {
+            fault_info(m, va, acc, f);
+            return NULL;
+        }
+        host_page = ENTRY_HOST(e);
+    } else {
+        int kind = acc == VM_ACC_FETCH;
+        if (m->exact) vm_mem_sync_stats(m);
+        uint64_t pa, pte;
+        int size, adf, tries = 0;
+        while (vm_tlb_translate(m->tlb, m->phys, &m->wcfg, va, acc, &pa, &size, &pte, &adf)) {
+            if (!adf || tries++ || fix_ad(m, va, acc)) {
+                fault_info(m, va, acc, f);
+                return NULL;
+            }
+            /* the handler changed a PTE: sfence.vma for that page, then retry */
+            vm_tlb_flush(m->tlb, va & ~VM_PAGE_MASK, -1);
+        }
+        for (int i = 0; i < m->nshadows; i++) vm_tlb_observe(m->shadow[i], m->phys, &m->wcfg, va, acc);
+        host_page = (uintptr_t)vm_phys_host(m->phys, pa & ~VM_PAGE_MASK);
+        if (m->exact) {
+            struct vm_last *l = &m->last[kind];
+            l->vpn = vpn;
+            l->addend = host_page - (vpn << VM_PAGE_SHIFT);
+            l->ok = (m->short_sizes[kind] >> size) & 1 ? ok_bits(pte, kind) : 0;
+            l->size = size;
+            l->n = 0;
+            return (void *)(host_page + (va & VM_PAGE_MASK));
+        }
+        if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
+            return (void *)(host_page + (va & VM_PAGE_MASK));
+    }
     struct vm_tcache_entry *t = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     t->vpn = vpn;
-    t->addend = ENTRY_HOST(e) - (vpn << VM_PAGE_SHIFT);
-    return (void *)(ENTRY_HOST(e) + (va & VM_PAGE_MASK));
+    t->addend = host_page - (vpn << VM_PAGE_SHIFT);
+    return (void *)(host_page + (va & VM_PAGE_MASK));
 }
 
-static int copy(vm_mem *m, uint64_t va, void *buf, size_t n, int acc, int force,
-                vm_mem_fault *f)
+static int copy(vm_mem *m, uint64_t va, void *buf, size_t n, int acc, int force, vm_mem_fault *f)
 {
     unsigned char *p = buf;
     while (n) {
@@ -274,6 +687,11 @@ int vm_mem_write_force(vm_mem *m, uint64_t va, const void *src, size_t n)
     return copy(m, va, (void *)src, n, VM_ACC_WRITE, 1, NULL);
 }
 
+int vm_mem_read_force(vm_mem *m, uint64_t va, void *dst, size_t n)
+{
+    return copy(m, va, dst, n, VM_ACC_READ, 1, NULL);
+}
+
 int vm_mem_read_str(vm_mem *m, uint64_t va, char *dst, size_t max, vm_mem_fault *f)
 {
     for (size_t i = 0; i < max; i++) {
@@ -288,4 +706,40 @@ int vm_mem_read_str(vm_mem *m, uint64_t va, char *dst, size_t max, vm_mem_fault 
     if (f) *f = (vm_mem_fault){.addr = va, .mapped = 1};
     errno = ENAMETOOLONG;
     return -1;
+}
+
+/* {==== statistics ===================================================== */
+
+int vm_mem_stats_json(vm_mem *m, uint64_t insns, char *buf, size_t size)
+{
+    static const char *const pages[] = {"4k", "2m", "auto"};
+    size_t n = 0;
+#define OUT(...)                                                                  \
+    do {                                                                          \
+        int k_ = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);         \
+        if (k_ > 0) n += (size_t)k_;                                              \
+    } while (0)
+    if (m->mode == VM_MMU_BARE) {
+        OUT("\"mmu\": \"bare\"");
+        return (int)n;
+    }
+    vm_mem_sync_stats(m);
+    OUT("\"mmu\": \"sv%d\", \"pages\": \"%s\", \"tlb_mode\": \"%s\", \"page_tables\": {\"pages\": %llu, "
+        "\"superpages_2m\": %llu, \"ad_faults\": %llu}, \"tlb\": {",
+        m->mode, pages[m->pages], m->tlb_mode == VM_TLBMODE_EXACT ? "exact" : "fast",
+        (unsigned long long)m->pt_pages, (unsigned long long)m->superpages,
+        (unsigned long long)m->ad_faults);
+    int k = vm_tlb_stats_json(m->tlb, insns, buf + (n < size ? n : size), n < size ? size - n : 0);
+    if (k > 0) n += (size_t)k;
+    OUT("}, \"walks\": {\"count\": %llu, \"mem_accesses\": %llu}, \"shadow\": [",
+        (unsigned long long)m->tlb->walks, (unsigned long long)m->tlb->walk_mem);
+    for (int i = 0; i < m->nshadows; i++) {
+        OUT("%s{", i ? ", " : "");
+        k = vm_tlb_stats_json(m->shadow[i], insns, buf + (n < size ? n : size), n < size ? size - n : 0);
+        if (k > 0) n += (size_t)k;
+        OUT("}");
+    }
+    OUT("]");
+#undef OUT
+    return (int)n;
 }

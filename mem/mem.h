@@ -1,16 +1,26 @@
 /*
  * Guest virtual address space of one machine (user mode).
  *
- * Pages are 4 KiB. A three-level radix table over the 39-bit user half of an
- * Sv39 space maps each guest page to a host page plus R/W/X permissions; a
- * small direct-mapped translation cache per access type (read, write, fetch)
- * makes the common access a compare and an add. The MMU issue puts a real
- * Sv39/Sv48 page table and the TLB model behind this same interface; engines
- * only ever call vm_mem_{read,write,fetch}_ptr and the slow paths here.
+ * Two implementations behind one interface:
+ *  - bare: no address translation is modelled. A three-level radix table
+ *    over the 39-bit user half maps guest pages to host pages with R/W/X, as
+ *    the "kernel" set them; permissions are still enforced.
+ *  - sv39 / sv48: vmlab plays the kernel. Guest physical memory (phys.h)
+ *    holds real RISC-V page tables built by the map/unmap/protect calls
+ *    below; every guest access is translated by the TLB model (tlb.h), which
+ *    walks those tables (walk.h) on a miss.
  *
- * Host pages are owned by the address space: anonymous memory or host file
- * mappings (so MAP_SHARED files behave as on Linux). Nothing is global: each
- * machine has its own vm_mem.
+ * Engines only call vm_mem_ptr (inline) and vm_mem_read/write. Two modes of
+ * the paged space trade exactness for speed:
+ *  - exact: every access is an access of the TLB model. The inline path
+ *    only short-cuts a repeat access to the page of the previous access of
+ *    the same kind (instruction or data), which the model would count as a
+ *    hit on its most recently used entry and leave every policy's state
+ *    unchanged; such hits are credited in bulk.
+ *  - fast: a host-side translation cache (like QEMU's softmmu TLB) serves
+ *    repeat translations without the model; the model sees only the cache's
+ *    misses, so its statistics undercount.
+ * Nothing is global: each machine has its own vm_mem.
  */
 #ifndef VMLAB_MEM_H
 #define VMLAB_MEM_H
@@ -18,6 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem/access.h"
+#include "mem/phys.h"
+#include "mem/tlb.h"
 #include "vmlab/error.h"
 
 #define VM_PAGE_SHIFT 12
@@ -26,15 +39,27 @@
 #define VM_VA_BITS    39
 #define VM_VA_LIMIT   (1ull << (VM_VA_BITS - 1)) /* user half of Sv39: [0, 2^38) */
 
-enum { VM_PROT_R = 1, VM_PROT_W = 2, VM_PROT_X = 4 };
-enum { VM_ACC_READ = 0, VM_ACC_WRITE = 1, VM_ACC_FETCH = 2 };
-
-/* Page entry flags beyond R/W/X (stored in the low bits of the leaf). */
+/* Page entry flags beyond R/W/X, as vm_mem_entry reports them. */
 enum {
     VM_PAGE_PRESENT = 8,   /* mapped (possibly with no permission) */
     VM_PAGE_HOSTRO = 16,   /* host mapping is read-only (shared file on an O_RDONLY fd) */
     VM_PAGE_BEYOND = 32,   /* file mapping beyond end of file: access is SIGBUS */
 };
+
+enum vm_pages_policy { VM_PAGES_4K, VM_PAGES_2M, VM_PAGES_AUTO };
+enum vm_tlb_mode { VM_TLBMODE_EXACT, VM_TLBMODE_FAST };
+
+#define VM_MAX_SHADOWS 16
+
+typedef struct vm_mem_config {
+    int mmu;              /* VM_MMU_BARE, VM_MMU_SV39, VM_MMU_SV48 */
+    const char *tlb;      /* TLB spec (tlb.h), NULL: VM_TLB_DEFAULT */
+    int tlb_mode;         /* enum vm_tlb_mode */
+    int pages;            /* enum vm_pages_policy */
+    int ad;               /* VM_AD_HW or VM_AD_FAULT */
+    const char *shadows[VM_MAX_SHADOWS];
+    int nshadows;
+} vm_mem_config;
 
 #define VM_TCACHE_SIZE 256
 
@@ -43,11 +68,39 @@ struct vm_tcache_entry {
     uintptr_t addend;  /* host address = guest address + addend */
 };
 
+/* The previous translation of each kind (0 data, 1 instruction) in exact
+ * mode: vpn, host addend, which access types it allows, and hits not yet
+ * credited to the TLB model. */
+struct vm_last {
+    uint64_t vpn;
+    uintptr_t addend;
+    unsigned ok;   /* bit per VM_ACC_* */
+    int size;      /* page size of the TLB entry */
+    uint64_t n;
+};
+
 typedef struct vm_mem {
-    uintptr_t **l1[512];
+    int exact;                 /* paged space in exact mode: use `last` */
+    struct vm_last last[2];
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
+    int mode;                  /* VM_MMU_* */
+    /* bare */
+    uintptr_t **l1[512];
+    /* paged */
+    vm_phys *phys;
+    uint64_t root;
+    vm_walk_cfg wcfg;
+    vm_tlb_hier *tlb;
+    vm_tlb_hier *shadow[VM_MAX_SHADOWS];
+    int nshadows;
+    unsigned short_sizes[2];   /* page sizes every L1 (real and shadow) holds, per kind */
+    int pages;
+    int tlb_mode;
+    uint64_t ad_faults;        /* A/D faults the kernel fixed (VM_AD_FAULT mode) */
+    uint64_t pt_pages;         /* page-table pages in use */
+    uint64_t superpages;       /* 2 MiB leaves mapped */
+    /* both */
     uint64_t mapped_pages;
-    /* counts for --stats and the MMU issue */
     uint64_t tc_misses;
 } vm_mem;
 
@@ -58,49 +111,71 @@ typedef struct vm_mem_fault {
     int bus;    /* beyond end of a file mapping: SIGBUS */
 } vm_mem_fault;
 
-vm_mem *vm_mem_new(vm_error *err);
+/* cfg may be NULL: bare. */
+vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err);
 void vm_mem_free(vm_mem *m);
 
-/* Map [va, va+len) (page aligned) with `prot`. host == NULL: fresh zeroed
- * anonymous memory; otherwise host pages the caller obtained with mmap and
- * hands over (they are munmap'ed with the guest pages). `flags` adds
- * VM_PAGE_HOSTRO / VM_PAGE_BEYOND. Replaces earlier mappings (MAP_FIXED). */
-int vm_mem_map(vm_mem *m, uint64_t va, uint64_t len, int prot, void *host, int flags,
-               vm_error *err);
+/* Map [va, va+len) (page aligned) with `prot` to fresh zeroed memory; `flags`
+ * VM_PAGE_BEYOND maps pages that raise SIGBUS. Replaces earlier mappings. */
+int vm_mem_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, vm_error *err);
+/* Map a host file's pages (MAP_SHARED or MAP_PRIVATE semantics). Returns 0 or
+ * -errno. */
+int vm_mem_map_file(vm_mem *m, uint64_t va, uint64_t len, int prot, int fd, uint64_t off,
+                    int shared);
 int vm_mem_unmap(vm_mem *m, uint64_t va, uint64_t len);
 /* Change permissions; -1 (errno-style reason in *why: ENOMEM unmapped,
  * EACCES host read-only) when a page is unmapped or cannot be writable. */
 int vm_mem_protect(vm_mem *m, uint64_t va, uint64_t len, int prot, int *why);
+/* Move the pages of [old, old+len) to [new, new+len) (mremap). */
+int vm_mem_move(vm_mem *m, uint64_t old, uint64_t new_va, uint64_t len, vm_error *err);
 /* 1 if no page of [va, va+len) is mapped. */
-int vm_mem_is_free(const vm_mem *m, uint64_t va, uint64_t len);
-/* Find a free range of len bytes, the highest that ends at or below `top`
- * and starts at or above `bottom`; 0 if none. */
-uint64_t vm_mem_find_free(const vm_mem *m, uint64_t len, uint64_t bottom, uint64_t top);
-/* Leaf entry of the page holding va (0 if unmapped). */
-uintptr_t vm_mem_entry(const vm_mem *m, uint64_t va);
-void vm_mem_flush_tcache(vm_mem *m);
+int vm_mem_is_free(vm_mem *m, uint64_t va, uint64_t len);
+/* Find a free range of len bytes aligned to `align`, the highest that ends at
+ * or below `top` and starts at or above `bottom`; 0 if none. */
+uint64_t vm_mem_find_free(vm_mem *m, uint64_t len, uint64_t align, uint64_t bottom, uint64_t top);
+/* Host page | VM_PAGE_* | VM_PROT_* of the page holding va (0 if unmapped);
+ * the host page is 0 for pages that have no memory (beyond end of file). */
+uintptr_t vm_mem_entry(vm_mem *m, uint64_t va);
+/* The mapping changed: drop cached translations (sfence.vma). */
+void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len);
+/* Superpage size to use for an anonymous mapping of len bytes (0: none). */
+uint64_t vm_mem_map_align(const vm_mem *m, uint64_t len);
 
-/* Slow path: translate va for an access of type acc; fills the cache and
- * returns the host address, or NULL and *f. */
-void *vm_mem_translate_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f);
+/* Slow path of vm_mem_ptr. */
+void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f);
 
-/* Fast path. The caller guarantees the access does not cross a page. */
+/* Host address for an access of type acc at va, which must not cross a
+ * page; NULL and *f on a fault. */
 static inline void *vm_mem_ptr(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     uint64_t vpn = va >> VM_PAGE_SHIFT;
+    if (m->exact) {
+        struct vm_last *l = &m->last[acc == VM_ACC_FETCH];
+        if (__builtin_expect(l->vpn == vpn && (l->ok >> acc) & 1, 1)) {
+            l->n++;
+            return (void *)(uintptr_t)(va + l->addend);
+        }
+        return vm_mem_access_slow(m, va, acc, f);
+    }
     struct vm_tcache_entry *e = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     if (__builtin_expect(e->vpn == vpn, 1)) return (void *)(uintptr_t)(va + e->addend);
-    return vm_mem_translate_slow(m, va, acc, f);
+    return vm_mem_access_slow(m, va, acc, f);
 }
 
 /* Copy between guest and host memory across pages (syscalls, loader, slow
- * unaligned accesses). Return 0, or -1 with *f set. Writes ignore guest
- * permissions when `force` (the loader and the kernel's own stores into a
- * read-only page use it). */
+ * unaligned accesses); these are guest accesses (the kernel's, with SUM).
+ * Return 0, or -1 with *f set. vm_mem_write_force writes whatever the
+ * permissions (the loader and debuggers) and is not a modelled access. */
 int vm_mem_read(vm_mem *m, uint64_t va, void *dst, size_t n, vm_mem_fault *f);
 int vm_mem_write(vm_mem *m, uint64_t va, const void *src, size_t n, vm_mem_fault *f);
 int vm_mem_write_force(vm_mem *m, uint64_t va, const void *src, size_t n);
+int vm_mem_read_force(vm_mem *m, uint64_t va, void *dst, size_t n);
 /* Read a NUL-terminated guest string of at most max bytes (incl. NUL). */
 int vm_mem_read_str(vm_mem *m, uint64_t va, char *dst, size_t max, vm_mem_fault *f);
+
+/* Credit pending repeat hits to the TLB model (before reading statistics). */
+void vm_mem_sync_stats(vm_mem *m);
+/* "mmu", "tlb", "walks", "shadow" members for --stats. */
+int vm_mem_stats_json(vm_mem *m, uint64_t insns, char *buf, size_t size);
 
 #endif

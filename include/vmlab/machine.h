@@ -33,6 +33,14 @@ typedef struct vm_machine_config {
     int strict;          /* an unknown system call stops the machine */
     FILE *log;           /* warnings go here (default stderr), one line each */
     const char *name;    /* prefix of warnings (default "vmsh") */
+    /* memory system (doc/mmu.md); NULL fields take the defaults */
+    const char *mmu;      /* "sv39" (default), "sv48" or "bare" */
+    const char *tlb;      /* TLB spec, e.g. "l1i=32x4:lru,l1d=64x4:plru,l2=1024x8:lru" */
+    const char *tlb_mode; /* "exact" (default) or "fast" */
+    const char *pages;    /* "4k" (default), "2m" or "auto" */
+    const char *ad;       /* "hw" (default: the walker sets A/D) or "fault" */
+    const char *shadow_tlbs[16]; /* extra TLB specs observing the same accesses */
+    int nshadow_tlbs;
 } vm_machine_config;
 
 vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err);
@@ -114,6 +122,10 @@ void vm_machine_set_hooks(vm_machine *m, const vm_hooks *h);
 
 /* Name of a system call number ("write"), or NULL. */
 const char *vm_syscall_name(uint64_t nr);
+
+/* Print the TLB statistics table (real and shadow TLBs) to f; nothing in
+ * bare mode. */
+void vm_machine_print_tlb(vm_machine *m, FILE *f);
 
 /* Statistics as JSON members ("key": value, ...) without braces, so that the
  * caller can add its own; returns the length. */
