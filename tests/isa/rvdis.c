@@ -184,8 +184,11 @@ static const char *why(const vm_rv_insn *in)
 }
 
 /* {====================================================================
- * Test encodings: every 16-bit encoding, then N 32-bit ones, as a raw
- * little-endian byte stream. The 32-bit words are random, but most get a
+ * Test encodings, as a raw little-endian byte stream: every 16-bit
+ * encoding; every combination of the 32-bit fields that select operations
+ * (opcode, funct3, funct7 and where needed rs2) with fixed registers
+ * (155648 words); then N 32-bit words to
+ * vary the registers too. Those are random, but most get a
  * defined major opcode and some fields set to the values that select
  * pseudo-instructions, FP operations, CSR aliases and AMOs, so that rare
  * forms (fneg.d, frcsr, fcvt.d.lu ...) are covered too. The 48/64-bit
@@ -231,6 +234,18 @@ static int gen(unsigned long n, unsigned long seed, const char *path)
     if (!f) return 1;
     for (uint32_t h = 0; h < 0x10000; h++)
         if ((h & 3) != 3) fputc(h & 0xff, f), fputc(h >> 8, f);
+    /* every major opcode x funct3 x bits 31:25 (funct7, or the top of the
+     * immediate) with rs2 = a2, and all of bits 31:20 where rs2 or the
+     * immediate select operations too (MISC-MEM, AMO, OP-FP, SYSTEM);
+     * rd = a0, rs1 = a1 */
+    for (uint32_t op = 0; op < 32; op++) {
+        int all = op == 0x03 || op == 0x0b || op == 0x14 || op == 0x1c;
+        for (uint32_t x = 0; x < 8u << 12 && (op & 7) != 7; x += all ? 1 : 32) {
+            uint32_t hi = all ? x & 0xfff : (x & 0xfe0) | 12;
+            uint32_t w = hi << 20 | 11u << 15 | (x >> 12) << 12 | 10u << 7 | op << 2 | 3;
+            for (int b = 0; b < 4; b++) fputc((w >> (8 * b)) & 0xff, f);
+        }
+    }
     uint64_t s = seed * 0x9e3779b97f4a7c15ull + 1;
     for (unsigned long i = 0; i < n; i++) {
         uint32_t w = gen32(&s);
