@@ -30,7 +30,18 @@ static void usage(FILE *f)
             "                    (like qemu-riscv64 -L), e.g. -L /usr/riscv64-linux-gnu\n"
             "  --engine=NAME     execution engine: interp (default)\n"
             "  --max-insns=N     stop after N instructions (exit status 124)\n"
-            "  --stats=FILE      write run statistics as JSON to FILE (- for stderr)\n"
+            "  --stats[=FILE]    write run statistics as JSON to FILE (- for stderr);\n"
+            "                    without FILE, print a TLB table to stderr at exit\n"
+            "  --mmu=MODE        sv39 (default), sv48 or bare (no translation modelled)\n"
+            "  --tlb=SPEC        TLB levels, e.g. l1i=32x4:lru,l1d=64x4:plru,l2=1024x8:lru\n"
+            "                    (ENTRIESxWAYS:POLICY; policies lru plru fifo random; pwc=N for\n"
+            "                    a page-walk cache; default: a SiFive U74-like hierarchy)\n"
+            "  --shadow-tlb=SPEC another TLB configuration that observes the same accesses\n"
+            "                    (repeatable; statistics under \"shadow\")\n"
+            "  --tlb-mode=MODE   exact (default: every access through the TLB model) or fast\n"
+            "  --pages=POLICY    4k (default), auto (2 MiB pages for large aligned mappings)\n"
+            "                    or 2m (also the heap and stack)\n"
+            "  --ad=MODE         hw (the walker sets A/D, default) or fault (the kernel does)\n"
             "  --strict          an unknown or unsupported system call stops the program\n"
             "  -h, --help        show this help\n"
             "  -V, --version     show the version\n"
@@ -102,10 +113,15 @@ int main(int argc, char **argv)
     int lua_status; /* Lua scripts, -e, -i and the REPL: lua/vmsh_lua.c */
     if (vmsh_lua_dispatch(argc, argv, &lua_status)) return lua_status;
 #endif
-    enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT };
+    enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT, OPT_MMU, OPT_TLB, OPT_SHADOW,
+           OPT_TLBMODE, OPT_PAGES, OPT_AD };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
-        {"stats", required_argument, 0, OPT_STATS},   {"strict", no_argument, 0, OPT_STRICT},
+        {"stats", optional_argument, 0, OPT_STATS},   {"strict", no_argument, 0, OPT_STRICT},
+        {"mmu", required_argument, 0, OPT_MMU},       {"tlb", required_argument, 0, OPT_TLB},
+        {"shadow-tlb", required_argument, 0, OPT_SHADOW},
+        {"tlb-mode", required_argument, 0, OPT_TLBMODE},
+        {"pages", required_argument, 0, OPT_PAGES},   {"ad", required_argument, 0, OPT_AD},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
@@ -131,7 +147,19 @@ int main(int argc, char **argv)
             max_insns = v;
             break;
         }
-        case OPT_STATS: stats = optarg; break;
+        case OPT_STATS: stats = optarg ? optarg : ""; break;
+        case OPT_MMU: cfg.mmu = optarg; break;
+        case OPT_TLB: cfg.tlb = optarg; break;
+        case OPT_TLBMODE: cfg.tlb_mode = optarg; break;
+        case OPT_PAGES: cfg.pages = optarg; break;
+        case OPT_AD: cfg.ad = optarg; break;
+        case OPT_SHADOW:
+            if (cfg.nshadow_tlbs == 16) {
+                fprintf(stderr, "vmsh: at most 16 --shadow-tlb configurations\n");
+                return 125;
+            }
+            cfg.shadow_tlbs[cfg.nshadow_tlbs++] = optarg;
+            break;
         case OPT_STRICT: cfg.strict = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("vmsh (vmlab) %s\n", PACKAGE_VERSION); return 0;
@@ -158,7 +186,8 @@ int main(int argc, char **argv)
     vm_run_result r;
     vm_machine_run(m, max_insns, &r);
     int status = 0;
-    if (stats && write_stats(stats, m, prog, &r)) status = 125;
+    if (stats && !*stats) vm_machine_print_tlb(m, stderr);
+    else if (stats && write_stats(stats, m, prog, &r)) status = 125;
     switch (r.kind) {
     case VM_RUN_EXITED:
         if (!status) status = r.status;

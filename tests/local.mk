@@ -10,3 +10,9 @@ TESTS += tests/unit/test_machine
 
 TESTS += tests/cli/vmsh-cli
 EXTRA_DIST += tests/cli/vmsh-cli
+
+check_PROGRAMS += tests/unit/test_mmu
+tests_unit_test_mmu_SOURCES = tests/unit/test_mmu.c
+tests_unit_test_mmu_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mmu_LDADD = libvmlab_core.la $(CMOCKA_LIBS)
+TESTS += tests/unit/test_mmu
