@@ -318,15 +318,28 @@ void vm_mem_free(vm_mem *m)
     free(m);
 }
 
+/* Move the repeat hits of the current `last` entries to the pending
+ * counters (cheap: done on every slow-path access). */
+static inline void park_hits(vm_mem *m, int k)
+{
+    struct vm_last *l = &m->last[k];
+    m->pending[k][l->size] += l->n;
+    l->n = 0;
+}
+
 void vm_mem_sync_stats(vm_mem *m)
 {
+    if (!m->tlb) return;
     for (int k = 0; k < 2; k++) {
-        struct vm_last *l = &m->last[k];
-        if (!l->n) continue;
+        park_hits(m, k);
         int acc = k ? VM_ACC_FETCH : VM_ACC_READ;
-        vm_tlb_repeat_hits(m->tlb, acc, l->n, l->size);
-        for (int i = 0; i < m->nshadows; i++) vm_tlb_repeat_hits(m->shadow[i], acc, l->n, l->size);
-        l->n = 0;
+        for (int sz = 0; sz < 4; sz++) {
+            uint64_t n = m->pending[k][sz];
+            if (!n) continue;
+            vm_tlb_repeat_hits(m->tlb, acc, n, sz);
+            for (int i = 0; i < m->nshadows; i++) vm_tlb_repeat_hits(m->shadow[i], acc, n, sz);
+            m->pending[k][sz] = 0;
+        }
     }
 }
 
@@ -613,7 +626,7 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         host_page = ENTRY_HOST(e);
     } else {
         int kind = acc == VM_ACC_FETCH;
-        if (m->exact) vm_mem_sync_stats(m);
+        if (m->exact) park_hits(m, kind);
         uint64_t pa, pte;
         int size, adf, tries = 0;
         while (vm_tlb_translate(m->tlb, m->phys, &m->wcfg, va, acc, &pa, &size, &pte, &adf)) {

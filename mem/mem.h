@@ -94,6 +94,7 @@ typedef struct vm_mem {
     vm_tlb_hier *shadow[VM_MAX_SHADOWS];
     int nshadows;
     unsigned short_sizes[2];   /* page sizes every L1 (real and shadow) holds, per kind */
+    uint64_t pending[2][4];    /* repeat hits not yet credited, per kind and page size */
     int pages;
     int tlb_mode;
     uint64_t ad_faults;        /* A/D faults the kernel fixed (VM_AD_FAULT mode) */
@@ -160,6 +161,17 @@ static inline void *vm_mem_ptr(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     struct vm_tcache_entry *e = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     if (__builtin_expect(e->vpn == vpn, 1)) return (void *)(uintptr_t)(va + e->addend);
     return vm_mem_access_slow(m, va, acc, f);
+}
+
+/* The instruction-fetch contract for exact TLB statistics: an engine makes
+ * one VM_ACC_FETCH access per executed instruction (at pc; and one at pc+2
+ * when a 32-bit instruction straddles a page), as the interpreter does. An
+ * engine that runs a pre-decoded block may instead fetch its first
+ * instruction with vm_mem_ptr and credit the n following instructions that
+ * lie on the same page with one call (exact: each would be a repeat hit). */
+static inline void vm_mem_fetch_repeat(vm_mem *m, uint64_t n)
+{
+    if (m->exact) m->last[1].n += n;
 }
 
 /* Copy between guest and host memory across pages (syscalls, loader, slow

@@ -28,6 +28,8 @@ const char *vm_tlb_level_name(int level)
     return level >= 0 && level < VM_TLB_NLEVELS ? n[level] : "?";
 }
 
+#define IX_WAYS 8 /* sets with more ways than this are indexed */
+
 static const char *const size_names[VM_PG_NSIZES] = {"4k", "2m", "1g", "512g"};
 
 /* {==== one TLB ========================================================= */
@@ -55,12 +57,25 @@ static vm_tlb *tlb_new(int entries, int ways, const vm_tlb_policy *pol, int size
     }
     for (int s = 0; s < t->sets; s++) pol->init(t->pstate + (size_t)s * t->pbytes, ways);
     t->ctx.rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+    if (ways > IX_WAYS) {
+        uint64_t n = 16;
+        while (n < 4 * (uint64_t)entries) n <<= 1;
+        t->ix = calloc(n, sizeof *t->ix);
+        if (!t->ix) {
+            free(t->e);
+            free(t->pstate);
+            free(t);
+            return NULL;
+        }
+        t->ix_mask = n - 1;
+    }
     return t;
 }
 
 static void tlb_free(vm_tlb *t)
 {
     if (!t) return;
+    free(t->ix);
     free(t->e);
     free(t->pstate);
     free(t);
@@ -73,13 +88,57 @@ static inline uint64_t set_of(const vm_tlb *t, uint64_t tag)
 
 static inline uint64_t tag_of(uint64_t va, int size) { return va >> (12 + 9 * size); }
 
+/* {---- the index of wide TLBs ----} */
+
+static inline uint64_t ix_key(uint64_t tag, int size) { return ((tag << 2) | (uint64_t)size) + 1; }
+static inline uint64_t ix_hash(uint64_t key) { return (key * 0x9e3779b97f4a7c15ull) >> 20; }
+
+static void ix_add(vm_tlb *t, uint64_t key, uint32_t idx)
+{
+    uint64_t h = ix_hash(key) & t->ix_mask;
+    while (t->ix[h].key) h = (h + 1) & t->ix_mask;
+    t->ix[h].key = key;
+    t->ix[h].idx = idx;
+}
+
+static void ix_del(vm_tlb *t, uint64_t key, uint32_t idx)
+{
+    uint64_t h = ix_hash(key) & t->ix_mask;
+    while (t->ix[h].key && !(t->ix[h].key == key && t->ix[h].idx == idx)) h = (h + 1) & t->ix_mask;
+    if (!t->ix[h].key) return;
+    /* backward-shift deletion keeps every probe chain unbroken */
+    for (uint64_t j = (h + 1) & t->ix_mask; t->ix[j].key; j = (j + 1) & t->ix_mask) {
+        uint64_t home = ix_hash(t->ix[j].key) & t->ix_mask;
+        /* move j into the hole h if h lies cyclically in [home, j) */
+        if ((j > h && (home <= h || home > j)) || (j < h && home <= h && home > j)) {
+            t->ix[h] = t->ix[j];
+            h = j;
+        }
+    }
+    t->ix[h].key = 0;
+}
+
 /* Find va in t. On a hit returns the entry and counts it (policy update). */
 static vm_tlb_entry *tlb_lookup(vm_tlb *t, uint64_t va, int asid)
 {
     t->st.accesses++;
     for (int sz = 0; sz < VM_PG_NSIZES; sz++) {
-        if (!(t->sizes & (1 << sz))) continue;
+        if (!t->nsize[sz]) continue;
         uint64_t tag = tag_of(va, sz), set = set_of(t, tag);
+        if (t->ix) {
+            uint64_t key = ix_key(tag, sz);
+            for (uint64_t h = ix_hash(key) & t->ix_mask; t->ix[h].key; h = (h + 1) & t->ix_mask) {
+                if (t->ix[h].key != key) continue;
+                vm_tlb_entry *e = &t->e[t->ix[h].idx];
+                if (!t->asid_tagged || e->asid == asid || (e->pte & PTE_G)) {
+                    int w = (int)(t->ix[h].idx - set * (uint64_t)t->ways);
+                    t->ctx.set = (int)set;
+                    t->policy->hit(t->pstate + set * t->pbytes, t->ways, w, &t->ctx);
+                    return e;
+                }
+            }
+            continue;
+        }
         vm_tlb_entry *row = &t->e[set * (uint64_t)t->ways];
         for (int w = 0; w < t->ways; w++) {
             vm_tlb_entry *e = &row[w];
@@ -112,20 +171,39 @@ static void tlb_insert(vm_tlb_hier *h, int level, vm_tlb *t, uint64_t va, uint64
     uint64_t tag = tag_of(va, size), set = set_of(t, tag);
     vm_tlb_entry *row = &t->e[set * (uint64_t)t->ways];
     int way = -1;
-    for (int w = 0; w < t->ways; w++) {
-        /* a stale entry for the same page (e.g. clean, now dirty) is replaced in place */
-        if (row[w].valid && row[w].tag == tag && row[w].size == size &&
-            (!t->asid_tagged || row[w].asid == asid)) {
-            way = w;
-            break;
-        }
-    }
-    if (way < 0)
-        for (int w = 0; w < t->ways; w++)
-            if (!row[w].valid) {
+    if (t->ix) {
+        uint64_t key = ix_key(tag, size);
+        for (uint64_t h = ix_hash(key) & t->ix_mask; t->ix[h].key; h = (h + 1) & t->ix_mask)
+            if (t->ix[h].key == key) {
+                vm_tlb_entry *e = &t->e[t->ix[h].idx];
+                if (!t->asid_tagged || e->asid == asid) {
+                    way = (int)(t->ix[h].idx - set * (uint64_t)t->ways);
+                    break;
+                }
+            }
+        /* invalid ways are used lowest first: keep a count of valid ones */
+        if (way < 0 && t->nvalid_hint < t->entries)
+            for (int w = 0; w < t->ways; w++)
+                if (!row[w].valid) {
+                    way = w;
+                    break;
+                }
+    } else {
+        for (int w = 0; w < t->ways; w++) {
+            /* a stale entry for the same page (e.g. clean, now dirty) is replaced in place */
+            if (row[w].valid && row[w].tag == tag && row[w].size == size &&
+                (!t->asid_tagged || row[w].asid == asid)) {
                 way = w;
                 break;
             }
+        }
+        if (way < 0)
+            for (int w = 0; w < t->ways; w++)
+                if (!row[w].valid) {
+                    way = w;
+                    break;
+                }
+    }
     t->ctx.set = (int)set;
     if (way < 0) {
         way = t->policy->victim(t->pstate + set * t->pbytes, t->ways, &t->ctx);
@@ -134,8 +212,17 @@ static void tlb_insert(vm_tlb_hier *h, int level, vm_tlb *t, uint64_t va, uint64
             h->event(h->event_ud, VM_TLB_EV_EVICT, level, row[way].tag << (9 * row[way].size),
                      row[way].asid);
     }
+    uint32_t idx = (uint32_t)(set * (uint64_t)t->ways + (uint64_t)way);
+    if (row[way].valid) {
+        if (t->ix) ix_del(t, ix_key(row[way].tag, row[way].size), idx);
+        t->nsize[row[way].size]--;
+    } else {
+        t->nvalid_hint++;
+    }
+    t->nsize[size]++;
     row[way] = (vm_tlb_entry){.tag = tag, .ppn = ppn, .asid = (uint16_t)asid, .size = (uint8_t)size,
                               .valid = 1, .pte = (uint16_t)(pte & 0x3ff)};
+    if (t->ix) ix_add(t, ix_key(tag, size), idx);
     t->policy->fill(t->pstate + set * t->pbytes, t->ways, way, &t->ctx);
 }
 
@@ -147,7 +234,10 @@ static void tlb_flush(vm_tlb *t, uint64_t va, int asid)
         if (!e->valid) continue;
         if (va != ~0ull && e->tag != tag_of(va, e->size)) continue;
         if (asid >= 0 && t->asid_tagged && e->asid != asid && !(e->pte & PTE_G)) continue;
+        if (t->ix) ix_del(t, ix_key(e->tag, e->size), (uint32_t)i);
         e->valid = 0;
+        t->nvalid_hint--;
+        t->nsize[e->size]--;
     }
 }
 

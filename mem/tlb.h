@@ -48,6 +48,16 @@ typedef struct vm_tlb {
     size_t pbytes;
     vm_tlb_pctx ctx;
     vm_tlb_level_stats st;
+    /* wide sets (many ways) are searched through an index from (tag, size)
+     * to entry: open addressing, linear probing, duplicates allowed (one
+     * page under several ASIDs) */
+    struct vm_tlb_ix {
+        uint64_t key; /* 0: empty */
+        uint32_t idx;
+    } *ix;
+    uint64_t ix_mask;
+    int nvalid_hint; /* valid entries: a full TLB need not look for a free way */
+    int nsize[VM_PG_NSIZES]; /* valid entries per page size: lookups skip absent sizes */
 } vm_tlb;
 
 struct vm_pwc {
