@@ -16,3 +16,6 @@ tests_unit_test_mmu_SOURCES = tests/unit/test_mmu.c
 tests_unit_test_mmu_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_mmu_LDADD = libvmlab_core.la $(CMOCKA_LIBS)
 TESTS += tests/unit/test_mmu
+
+TESTS += tests/mmu/tlb-known-answers
+EXTRA_DIST += tests/mmu/tlb-known-answers tests/mmu/touch.c
