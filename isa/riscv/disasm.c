@@ -16,11 +16,13 @@
  *   - rvc[]: compressed encodings, matched on the raw 16 bits because the
  *     decoder expands them: each row gives the c.* name and operands
  *     (no-aliases) and the name objdump prints by default.
- * objdump also knows a few encodings that RV64GC user code does not define
- * (uret, dret, hret, sfence.vm, c.unimp) and rejects a few that the decoder
- * accepts, as qemu and hardware do (FENCE/FENCE.I with non-zero reserved
- * fields, fcvt.d.{s,w,wu} with a rounding mode other than rne): the output
- * follows objdump in both cases, so that text always matches.
+ * objdump also names a few encodings the decoder rejects (uret, dret, hret,
+ * sfence.vm, c.unimp, c.addi16sp with a zero immediate: not RV64GC user
+ * code, or reserved) and shows as data a few the decoder accepts, as qemu
+ * does (FENCE/FENCE.I with non-zero reserved fields, fcvt.d.{s,w,wu} with
+ * a rounding mode other than rne): the text follows objdump in both cases
+ * (table fixed[], objdump_rejects()), so it always matches; the decoder
+ * keeps to the ISA manual and qemu.
  *
  * The output is exactly objdump's instruction column: mnemonic, a TAB, the
  * operands; branch targets as bare hex addresses. objdump's `<symbol>` and
@@ -65,9 +67,10 @@ static void put(out_t *o, const char *fmt, ...)
  *          P Q  fence predecessor / successor sets
  * ==================================================================== */
 
-/* CSR names objdump 2.40 prints under privileged spec 1.11 (the spec
- * version riscv64-linux-gnu-gcc records in every object): first number,
- * count, first index for numbered runs ("hpmcounter%u" from 3), name. */
+/* CSR names objdump 2.40 prints under privileged spec 1.11, the version
+ * the Debian riscv64 toolchain records in every object's attributes (other
+ * versions name a few CSRs differently): first number, count, first index
+ * for numbered runs ("hpmcounter%u" from 3), name. */
 static const struct csr_name {
     uint16_t num;
     uint8_t count, first;
