@@ -642,8 +642,11 @@ static int64_t sys_brk(vm_machine *m, uint64_t *a)
     uint64_t want = a[0];
     if (want < lx->brk_start || want >= VM_MMAP_BOTTOM + (VM_MMAP_TOP - VM_MMAP_BOTTOM) / 2)
         return (int64_t)lx->brk_cur;
-    uint64_t old_end = (lx->brk_cur + VM_PAGE_MASK) & ~VM_PAGE_MASK;
-    uint64_t new_end = (want + VM_PAGE_MASK) & ~VM_PAGE_MASK;
+    /* with --pages=2m the heap grows in 2 MiB steps, so it can be superpages */
+    uint64_t step = m->hart.mem->pages == VM_PAGES_2M ? VM_FRAME_2M : VM_PAGE_SIZE;
+    uint64_t old_end = (lx->brk_cur + step - 1) & ~(step - 1);
+    uint64_t new_end = (want + step - 1) & ~(step - 1);
+    if (lx->brk_cur == lx->brk_start) old_end = (lx->brk_start + VM_PAGE_MASK) & ~VM_PAGE_MASK;
     if (new_end > old_end) {
         if (!vm_mem_is_free(m->hart.mem, old_end, new_end - old_end)) return (int64_t)lx->brk_cur;
         if (vm_mem_map(m->hart.mem, old_end, new_end - old_end, VM_PROT_R | VM_PROT_W, 0, NULL))
