@@ -30,3 +30,15 @@ CLEANFILES += lua/repl_lua.h
 vmsh_SOURCES += lua/vmsh_lua.h
 vmsh_LDADD += lua/libvmshlua.la lua/libvmlua.la libvmlab_core.la -lm $(LUA_LIBS) $(READLINE_LIBS) $(ZYDIS_LIBS)
 endif
+
+# tests and examples (tests/lua/, examples/*.lua)
+EXTRA_DIST += tests/lua/api.lua tests/lua/run-api tests/lua/run-examples tests/lua/run-module \
+	tests/lua/run-repl examples/run_stats.lua examples/sweep.lua examples/engines.lua \
+	examples/insn_mix.lua examples/strace.lua examples/breakpoints.lua examples/gc_policy.lua \
+	examples/guest/collatz.c examples/guest/fault.c examples/guest/spin.c
+TESTS += tests/lua/run-api tests/lua/run-examples tests/lua/run-module tests/lua/run-repl
+if HAVE_FORKPTY
+check_PROGRAMS += tests/lua/pty_driver
+tests_lua_pty_driver_SOURCES = tests/lua/pty_driver.c
+tests_lua_pty_driver_LDADD = $(PTY_LIBS)
+endif

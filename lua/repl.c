@@ -14,6 +14,7 @@
  * fgets and there is no completion.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,32 +111,38 @@ static char *read_line(const char *prompt, int tty, int *intr)
     *intr = 0;
 #ifdef HAVE_READLINE
     if (tty) {
+        /* SIGINT stays blocked except inside pselect, so that a Ctrl-C that
+         * arrives while a character is being handled is seen at once */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigprocmask(SIG_BLOCK, &block, &old);
         rls.ready = 0;
         rls.line = NULL;
         rl_callback_handler_install(prompt, on_line);
         while (!rls.ready) {
+            if (vmsh_sig_take()) {
+                rl_replace_line("", 0);
+                rl_callback_sigcleanup();
+                rl_callback_handler_remove();
+                fputs("^C\n", stdout);
+                *intr = 1;
+                break;
+            }
             fflush(stdout);
             fd_set fds;
             int fd = fileno(rl_instream ? rl_instream : stdin);
             FD_ZERO(&fds);
             FD_SET(fd, &fds);
-            int r = select(fd + 1, &fds, NULL, NULL, NULL);
-            if (r < 0) {
-                if (errno == EINTR && vmsh_sig_take()) {
-                    rl_replace_line("", 0);
-                    rl_callback_sigcleanup();
-                    rl_callback_handler_remove();
-                    fputs("^C\n", stdout);
-                    *intr = 1;
-                    return NULL;
-                }
+            if (pselect(fd + 1, &fds, NULL, NULL, NULL, &old) < 0) {
                 if (errno == EINTR) continue;
                 rl_callback_handler_remove();
-                return NULL;
+                break;
             }
             rl_callback_read_char();
         }
-        return rls.line;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return rls.ready ? rls.line : NULL;
     }
 #endif
     if (tty) {
@@ -244,7 +251,7 @@ int vmsh_repl(lua_State *L)
     rls.ref = ref;
     if (tty) {
         const char *h = getenv("VMSH_HISTORY"), *home = getenv("HOME");
-        if (h) snprintf(hist, sizeof hist, "%s", h);
+        if (h && *h) snprintf(hist, sizeof hist, "%s", h);
         else if (home) snprintf(hist, sizeof hist, "%s/.vmsh_history", home);
         rl_readline_name = "vmsh";
         rl_catch_signals = 0;

@@ -56,6 +56,7 @@ void vmsh_sig_arm(lua_State *L)
 void vmsh_sig_disarm(lua_State *L)
 {
     sig_L = NULL;
+    sig_pending = 0; /* a Ctrl-C during the evaluation was for it */
     if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0); /* a late Ctrl-C */
 }
 
@@ -162,6 +163,7 @@ int vmsh_lua_dispatch(int argc, char **argv, int *status)
         if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-V") || !strcmp(a, "--version"))
             return 0;
         if (!strcmp(a, "-e")) { want_lua = 1; i++; continue; }
+        if (!strcmp(a, "--lua-help")) { want_lua = 1; continue; }
         if (!strcmp(a, "-i") || !strcmp(a, "-")) { want_lua = 1; if (a[1]) continue; script = i; break; }
         if (!strcmp(a, "-L")) { i++; continue; }
         if (a[0] == '-') continue;
