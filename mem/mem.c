@@ -294,6 +294,9 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
         m->short_sizes[k] = s;
     }
     m->exact = cfg->tlb_mode == VM_TLBMODE_EXACT;
+    m->use_hot = m->exact && !m->nshadows;
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
     return m;
 fail:
     vm_mem_free(m);
@@ -347,6 +350,9 @@ void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
 {
     vm_mem_sync_stats(m);
     for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
+    /* a page may come back with another frame: forget host addresses */
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
     if (!m->tlb) return;
@@ -627,6 +633,30 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     } else {
         int kind = acc == VM_ACC_FETCH;
         if (m->exact) park_hits(m, kind);
+        vm_tlb *l1 = m->tlb->lv[kind ? VM_TLB_L1I : VM_TLB_L1D];
+        if (m->use_hot && l1) {
+            /* an L1 hit on a page this path saw before: count it and update
+             * the policy exactly as the model's lookup would */
+            struct vm_hot *hs = &m->hot[kind][vpn & (VM_HOT_SIZE - 1)];
+            vm_tlb_entry *e = &l1->e[hs->idx];
+            if (hs->vpn == vpn && e->valid && e->tag == va >> (12 + 9 * e->size) &&
+                ((ok_bits(e->pte, kind) >> acc) & 1)) {
+                int set = hs->idx / l1->ways;
+                l1->st.accesses++;
+                l1->st.hits++;
+                l1->st.hits_by_size[e->size]++;
+                m->tlb->cycles += m->tlb->cost.l1_hit;
+                l1->ctx.set = set;
+                l1->policy->hit(l1->pstate + (size_t)set * l1->pbytes, l1->ways, hs->idx - set * l1->ways,
+                                &l1->ctx);
+                struct vm_last *l = &m->last[kind];
+                l->vpn = vpn;
+                l->addend = hs->addend;
+                l->ok = (m->short_sizes[kind] >> e->size) & 1 ? ok_bits(e->pte, kind) : 0;
+                l->size = e->size;
+                return (void *)(uintptr_t)(va + hs->addend);
+            }
+        }
         uint64_t pa, pte;
         int size, adf, tries = 0;
         while (vm_tlb_translate(m->tlb, m->phys, &m->wcfg, va, acc, &pa, &size, &pte, &adf)) {
@@ -639,6 +669,12 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         }
         for (int i = 0; i < m->nshadows; i++) vm_tlb_observe(m->shadow[i], m->phys, &m->wcfg, va, acc);
         host_page = (uintptr_t)vm_phys_host(m->phys, pa & ~VM_PAGE_MASK);
+        if (m->use_hot && l1) {
+            struct vm_hot *hs = &m->hot[kind][vpn & (VM_HOT_SIZE - 1)];
+            hs->vpn = vpn;
+            hs->addend = host_page - (vpn << VM_PAGE_SHIFT);
+            hs->idx = l1->last_idx;
+        }
         if (m->exact) {
             struct vm_last *l = &m->last[kind];
             l->vpn = vpn;

@@ -79,6 +79,16 @@ struct vm_last {
     uint64_t n;
 };
 
+/* Exact mode without shadows: page -> the L1 TLB entry holding it, checked
+ * on use, so that an L1 hit skips the model's lookup (but not its counting
+ * and policy update). */
+struct vm_hot {
+    uint64_t vpn;
+    uintptr_t addend;
+    int idx; /* entry index in the L1 */
+};
+#define VM_HOT_SIZE 256
+
 typedef struct vm_mem {
     int exact;                 /* paged space in exact mode: use `last` */
     struct vm_last last[2];
@@ -95,6 +105,8 @@ typedef struct vm_mem {
     int nshadows;
     unsigned short_sizes[2];   /* page sizes every L1 (real and shadow) holds, per kind */
     uint64_t pending[2][4];    /* repeat hits not yet credited, per kind and page size */
+    int use_hot;
+    struct vm_hot hot[2][VM_HOT_SIZE];
     int pages;
     int tlb_mode;
     uint64_t ad_faults;        /* A/D faults the kernel fixed (VM_AD_FAULT mode) */

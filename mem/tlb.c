@@ -132,6 +132,7 @@ static vm_tlb_entry *tlb_lookup(vm_tlb *t, uint64_t va, int asid)
                 vm_tlb_entry *e = &t->e[t->ix[h].idx];
                 if (!t->asid_tagged || e->asid == asid || (e->pte & PTE_G)) {
                     int w = (int)(t->ix[h].idx - set * (uint64_t)t->ways);
+                    t->last_idx = (int)t->ix[h].idx;
                     t->ctx.set = (int)set;
                     t->policy->hit(t->pstate + set * t->pbytes, t->ways, w, &t->ctx);
                     return e;
@@ -144,6 +145,7 @@ static vm_tlb_entry *tlb_lookup(vm_tlb *t, uint64_t va, int asid)
             vm_tlb_entry *e = &row[w];
             if (e->valid && e->tag == tag && e->size == sz &&
                 (!t->asid_tagged || e->asid == asid || (e->pte & PTE_G))) {
+                t->last_idx = (int)(set * (uint64_t)t->ways) + w;
                 t->ctx.set = (int)set;
                 t->policy->hit(t->pstate + set * t->pbytes, t->ways, w, &t->ctx);
                 return e;
@@ -223,6 +225,7 @@ static void tlb_insert(vm_tlb_hier *h, int level, vm_tlb *t, uint64_t va, uint64
     row[way] = (vm_tlb_entry){.tag = tag, .ppn = ppn, .asid = (uint16_t)asid, .size = (uint8_t)size,
                               .valid = 1, .pte = (uint16_t)(pte & 0x3ff)};
     if (t->ix) ix_add(t, ix_key(tag, size), idx);
+    t->last_idx = (int)idx;
     t->policy->fill(t->pstate + set * t->pbytes, t->ways, way, &t->ctx);
 }
 

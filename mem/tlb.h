@@ -58,6 +58,7 @@ typedef struct vm_tlb {
     uint64_t ix_mask;
     int nvalid_hint; /* valid entries: a full TLB need not look for a free way */
     int nsize[VM_PG_NSIZES]; /* valid entries per page size: lookups skip absent sizes */
+    int last_idx;            /* entry of the last hit or fill (set * ways + way) */
 } vm_tlb;
 
 struct vm_pwc {
