@@ -19,3 +19,5 @@ TESTS += tests/unit/test_mmu
 
 TESTS += tests/mmu/tlb-known-answers
 EXTRA_DIST += tests/mmu/tlb-known-answers tests/mmu/touch.c
+TESTS += tests/mmu/faults.c
+EXTRA_DIST += tests/mmu/faults.c
