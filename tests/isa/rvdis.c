@@ -18,8 +18,10 @@
  * `<symbol+offset>` names objdump prints after addresses are left out.
  *
  * -L prints, instead of the text, whether vmlab's decoder accepts each
- * instruction (address, TAB, 1 or 0), for the illegal-encoding agreement
- * check. A test tool: minimal ELF parsing, exits non-zero on bad input.
+ * instruction (address, encoding, 1 or 0, and for the encodings binutils
+ * 2.40 shows as data although the decoder accepts them, their class), for
+ * the illegal-encoding agreement check. A test tool: minimal ELF parsing,
+ * exits non-zero on input it cannot read.
  */
 #include <inttypes.h>
 #include <stdio.h>
