@@ -3,7 +3,7 @@
 
 #include "engines/engine.h"
 
-const vm_engine_ops *const vm_engines[] = {&vm_engine_interp, NULL};
+const vm_engine_ops *const vm_engines[] = {&vm_engine_interp, &vm_engine_threaded, NULL};
 
 const vm_engine_ops *vm_engine_find(const char *name)
 {

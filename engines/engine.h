@@ -34,6 +34,15 @@ typedef struct vm_hart {
     uint64_t break_resume; /* a run resumes at this pc without stopping there */
 } vm_hart;
 
+/* The one place an engine learns the address space's --tlb-mode: in exact
+ * mode (paged MMU) every guest access, instruction fetches included, must be
+ * made through vm_mem_ptr in the interpreter's order, so that the TLB model
+ * counts exactly what the interpreter makes it count. Caching engines then
+ * decode without counting and make each instruction's fetch when they
+ * execute it; the JIT also keeps its data accesses out of line. In fast mode (and bare) the host-side
+ * translation cache may be used directly. */
+static inline int vm_hart_fetch_exact(const vm_hart *h) { return h->mem->exact; }
+
 /* Is pc a breakpoint? (binary search; only called when nbreak != 0) */
 static inline int vm_hart_is_break(const vm_hart *h, uint64_t pc)
 {
@@ -67,5 +76,6 @@ extern const vm_engine_ops *const vm_engines[];
 const vm_engine_ops *vm_engine_find(const char *name);
 
 extern const vm_engine_ops vm_engine_interp;
+extern const vm_engine_ops vm_engine_threaded;
 
 #endif

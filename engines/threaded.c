@@ -1,0 +1,428 @@
+/*
+ * The threaded interpreter: guest basic blocks are decoded once into arrays
+ * of slots, each slot holding the address of its operation's handler
+ * (direct threading with GCC's computed goto) and its decoded operands.
+ * Running a block is a chain of indirect jumps from handler to handler with
+ * no decode, no fetch and no switch; between blocks, a one-entry successor
+ * link per block usually avoids the hash lookup.
+ *
+ * Semantics: the handlers are engines/semantics_ops.h expanded once more
+ * (the same text as the reference interpreter's switch), F/D through
+ * vm_fpu_exec, memory through engines/memacc.h.
+ *
+ * Precise state: a block's instructions are counted when it ends; an exit in
+ * the middle (trap, ecall, a store into code) adds the slot's index, so
+ * c->insns and c->pc are exact at every return. A budget smaller than the
+ * next block runs a block decoded to exactly that length (not cached).
+ *
+ * Block cache: blocks live in one arena (bump allocation) and a hash table
+ * by guest pc. Invalidation unlinks a block and marks it dead but leaves its
+ * memory in place, so a block that invalidates itself (a store into its own
+ * code) finishes its current instruction safely and leaves; memory is
+ * reclaimed only by a full flush (arena full, fence.i), which happens between
+ * blocks.
+ *
+ * Self-modifying code: every store checks the code-page counts (block.h);
+ * a hit invalidates the blocks overlapping the stored bytes, and if any was
+ * invalidated the current block is left after the store. Atomics end blocks,
+ * so a modifying atomic is followed by a fresh lookup too. fence.i flushes
+ * the whole cache (code written by the kernel, e.g. read() into an
+ * executable page, is only seen after fence.i or an invalidate call).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engines/block.h"
+#include "engines/engine.h"
+#include "engines/fpu.h"
+#include "engines/memacc.h"
+#include "engines/semantics.h"
+#include "vmlab/riscv.h"
+
+#define HT_BITS 16
+#define ARENA_SIZE (32u << 20)
+
+struct tslot {
+    const void *h;   /* handler */
+    uint64_t pc;     /* guest pc; for the END slot: the fall-through pc */
+    vm_rv_insn d;
+};
+
+struct tblock {
+    uint64_t pc, end;       /* guest code [pc, end) */
+    struct tblock *hnext;   /* hash chain */
+    struct tblock *link;    /* last successor (valid if link->pc == next pc and link->live) */
+    uint32_t n;             /* guest instructions */
+    uint32_t size;          /* bytes in the arena */
+    int live;
+    struct tslot s[];       /* n + 1: the last is an END slot */
+};
+
+struct threaded {
+    struct tblock *ht[1u << HT_BITS];
+    char *arena;
+    size_t used;
+    vm_codepages cp;
+    struct tblock *scratch; /* budget-limited block, not cached */
+    int exact;              /* blocks were built for the TLB model's exact mode */
+    /* stats */
+    uint64_t blocks, invalidated, flushes, link_hits, smc_exits;
+};
+
+static inline unsigned hslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << HT_BITS) - 1); }
+
+static void tb_flush(struct threaded *t)
+{
+    memset(t->ht, 0, sizeof t->ht);
+    t->used = 0;
+    vm_codepages_clear(&t->cp);
+    t->flushes++;
+}
+
+static struct tblock *tb_lookup(struct threaded *t, uint64_t pc)
+{
+    for (struct tblock *b = t->ht[hslot(pc)]; b; b = b->hnext)
+        if (b->pc == pc) return b;
+    return NULL;
+}
+
+/* Unlink and kill every live block overlapping [va, va+len). Returns how many. */
+static int tb_invalidate(struct threaded *t, uint64_t va, uint64_t len)
+{
+    int k = 0;
+    uint64_t end = va + len < va ? UINT64_MAX : va + len;
+    for (size_t off = 0; off < t->used;) {
+        struct tblock *b = (struct tblock *)(t->arena + off);
+        off += b->size;
+        if (!b->live || b->end <= va || b->pc >= end) continue;
+        struct tblock **pp = &t->ht[hslot(b->pc)];
+        while (*pp != b) pp = &(*pp)->hnext;
+        *pp = b->hnext;
+        b->live = 0;
+        vm_codepages_add(&t->cp, b->pc, b->end, -1);
+        k++;
+    }
+    t->invalidated += (uint64_t)k;
+    return k;
+}
+
+/* Fill b's slots from decoded instructions, handlers from the run loop's table. */
+static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, uint64_t end,
+                    const void *const *tab, const void *fp, const void *end_fall,
+                    const void *end_jump)
+{
+    b->pc = pc;
+    b->end = end;
+    b->n = (uint32_t)n;
+    b->link = NULL;
+    b->hnext = NULL;
+    for (int i = 0; i < n; i++) {
+        b->s[i].d = d[i];
+        b->s[i].pc = pc;
+        b->s[i].h = tab[d[i].op] ? tab[d[i].op] : fp;
+        pc += d[i].len;
+    }
+    memset(&b->s[n].d, 0, sizeof b->s[n].d);
+    b->s[n].pc = pc;
+    int cls = vm_rv_op_class(d[n - 1].op);
+    b->s[n].h = cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ? end_jump : end_fall;
+}
+
+/* Translate the block at pc into the cache (flushing it when full). NULL:
+ * the first fetch faults (*f). */
+static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, vm_mem_fault *f,
+                                   const void *const *tab, const void *fp, const void *end_fall,
+                                   const void *end_jump)
+{
+    vm_rv_insn d[VM_BLOCK_MAX];
+    uint64_t end;
+    int n = vm_block_decode(h, pc, VM_BLOCK_MAX, t->exact, d, &end, f);
+    if (n == 0) return NULL;
+    size_t size = sizeof(struct tblock) + sizeof(struct tslot) * (size_t)(n + 1);
+    size = (size + 15) & ~(size_t)15;
+    if (t->used + size > ARENA_SIZE) tb_flush(t);
+    if (vm_codepages_add(&t->cp, pc, end, +1)) {
+        tb_flush(t);
+        vm_codepages_add(&t->cp, pc, end, +1);
+    }
+    struct tblock *b = (struct tblock *)(t->arena + t->used);
+    t->used += size;
+    b->size = (uint32_t)size;
+    b->live = 1;
+    tb_fill(b, pc, d, n, end, tab, fp, end_fall, end_jump);
+    unsigned hs = hslot(pc);
+    b->hnext = t->ht[hs];
+    t->ht[hs] = b;
+    t->blocks++;
+    return b;
+}
+
+static int threaded_run(void *st, vm_hart *h, uint64_t budget)
+{
+    struct threaded *t = st;
+    vm_cpu *c = &h->cpu;
+    uint64_t *x = c->x;
+    uint64_t n = 0, next = 0;
+    int stop = VM_STOP_BUDGET;
+    struct tblock *b = NULL, *prev = NULL;
+    const struct tslot *s = NULL;
+    vm_mem_fault f;
+
+    /* the handler of every op semantics_ops.h lists; the rest are F/D.
+     * In the TLB model's exact mode every handler is entered through a
+     * prologue that makes the instruction's fetch access (LX_), exactly as
+     * the interpreter does. */
+    static const void *const tab_fast[VM_RV_NOPS] = {
+#define SEM_OP(id, ...) [VM_RV_##id] = &&L_##id,
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+    };
+    static const void *const tab_exact[VM_RV_NOPS] = {
+#define SEM_OP(id, ...) [VM_RV_##id] = &&LX_##id,
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+    };
+    uint32_t host_fp = vm_fpu_enter();
+    if (vm_hart_fetch_exact(h) != t->exact) { /* the mode changed: rebuild the blocks */
+        tb_flush(t);
+        t->exact = vm_hart_fetch_exact(h);
+    }
+    const void *const *tab = t->exact ? tab_exact : tab_fast;
+    const void *fp = t->exact ? &&LX_FP : &&L_FP;
+
+top:
+    x[0] = 0;
+    if (__builtin_expect(n >= budget, 0)) goto out;
+    {
+        uint64_t pc = c->pc;
+        if (__builtin_expect(h->nbreak != 0, 0) && vm_hart_is_break(h, pc)) {
+            if (pc != h->break_resume) {
+                stop = VM_STOP_BREAK;
+                goto out;
+            }
+            h->break_resume = 1;
+        }
+        if (prev && prev->link && prev->link->pc == pc && prev->link->live) {
+            b = prev->link;
+            t->link_hits++;
+        } else {
+            b = tb_lookup(t, pc);
+            if (!b) {
+                b = tb_translate(t, h, pc, &f, tab, fp, &&L_END_FALL, &&L_END_JUMP);
+                if (!b) {
+                    vm_eng_set_fault(c, VM_ACC_FETCH, &f);
+                    stop = VM_STOP_TRAP;
+                    goto out;
+                }
+                prev = NULL; /* a flush may have reclaimed prev */
+            }
+            if (prev) prev->link = b;
+        }
+        if (__builtin_expect(b->n > budget - n, 0)) {
+            /* the budget ends inside this block: run a block of exactly that length */
+            vm_rv_insn d[VM_BLOCK_MAX];
+            uint64_t end;
+            int k = vm_block_decode(h, pc, (int)(budget - n), t->exact, d, &end, &f);
+            tb_fill(t->scratch, pc, d, k, end, tab, fp, &&L_END_FALL, &&L_END_JUMP);
+            b = t->scratch;
+            prev = NULL;
+        } else {
+            prev = b;
+        }
+        s = b->s;
+        goto *s->h;
+    }
+
+#define DISPATCH()                                                                           \
+    do {                                                                                     \
+        x[0] = 0;                                                                            \
+        s++;                                                                                 \
+        goto *s->h;                                                                          \
+    } while (0)
+#define IDX ((uint64_t)(s - b->s))
+#define X x
+#define A x[s->d.rs1]
+#define B x[s->d.rs2]
+#define IMM s->d.imm
+#define RD s->d.rd
+#define RS1 s->d.rs1
+#define RS2 s->d.rs2
+#define PC s->pc
+#define LEN s->d.len
+#define OP s->d.op
+#define RETIRED (c->insns + n + IDX)
+#define SET_RD(v) (x[s->d.rd] = (v))
+#define JUMP(t) (next = (t))
+#define BRANCH(cond) (next = (cond) ? s->pc + (uint64_t)s->d.imm : s->pc + s->d.len)
+#define LOAD(va, size, var)                                                                  \
+    do {                                                                                     \
+        if (vm_eng_load(h, (va), (size), &(var))) goto trap;                                 \
+    } while (0)
+#define STORE(va, size, val)                                                                 \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
+        if (__builtin_expect(vm_codepages_hit(&t->cp, va_, (size)), 0) &&                    \
+            tb_invalidate(t, va_, (size)))                                                   \
+            goto smc_exit;                                                                   \
+    } while (0)
+#define AMO_PTR(p, va, size, acc)                                                            \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (!((p) = vm_eng_amo_ptr(h, va_, (size), (acc)))) goto trap;                       \
+        if ((acc) == VM_ACC_WRITE && vm_codepages_hit(&t->cp, va_, (size)))                  \
+            tb_invalidate(t, va_, (size)); /* atomics end blocks: the next lookup is fresh */ \
+    } while (0)
+#define TRAP() goto trap
+#define ILLEGAL() goto illegal
+#define ECALL()                                                                              \
+    do {                                                                                     \
+        c->pc = s->pc + s->d.len;                                                            \
+        n += IDX + 1;                                                                        \
+        stop = VM_STOP_ECALL;                                                                \
+        goto out;                                                                            \
+    } while (0)
+#define FENCE_I()                                                                            \
+    do {                                                                                     \
+        n += IDX + 1;                                                                        \
+        c->pc = s->pc + s->d.len;                                                            \
+        tb_flush(t);                                                                         \
+        prev = NULL;                                                                         \
+        goto top;                                                                            \
+    } while (0)
+#define SEM_OP(id, ...)                                                                      \
+    L_##id : {                                                                               \
+        __VA_ARGS__;                                                                         \
+    }                                                                                        \
+    DISPATCH();
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+
+#define FETCH_EXACT()                                                                        \
+    do {                                                                                     \
+        if (!vm_mem_ptr(h->mem, s->pc, VM_ACC_FETCH, &f) ||                                  \
+            (s->d.len == 4 && (s->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2 &&                  \
+             !vm_mem_ptr(h->mem, s->pc + 2, VM_ACC_FETCH, &f)))                              \
+            goto fetch_fault;                                                                \
+    } while (0)
+#define SEM_OP(id, ...)                                                                      \
+    LX_##id : FETCH_EXACT();                                                                 \
+    goto L_##id;
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+LX_FP:
+    FETCH_EXACT();
+L_FP: /* the F and D computational instructions */
+    if (vm_fpu_exec(c, &s->d)) goto illegal;
+    DISPATCH();
+L_END_FALL:
+    n += b->n;
+    c->pc = s->pc;
+    goto top;
+L_END_JUMP:
+    n += b->n;
+    c->pc = next;
+    goto top;
+
+smc_exit: /* a store changed translated code: leave after it */
+    n += IDX + 1;
+    c->pc = s->pc + s->d.len;
+    t->smc_exits++;
+    prev = NULL;
+    goto top;
+fetch_fault:
+    vm_eng_set_fault(c, VM_ACC_FETCH, &f);
+    goto trap;
+illegal:
+    c->trap_cause = VM_TRAP_ILLEGAL;
+    c->trap_tval = s->d.raw;
+    c->trap_bus = 0;
+trap:
+    n += IDX;
+    c->pc = s->pc;
+    stop = VM_STOP_TRAP;
+out:
+    x[0] = 0;
+    vm_fpu_leave(c, host_fp);
+    c->insns += n;
+    return stop;
+#undef DISPATCH
+#undef FETCH_EXACT
+#undef IDX
+#undef X
+#undef A
+#undef B
+#undef IMM
+#undef RD
+#undef RS1
+#undef RS2
+#undef PC
+#undef LEN
+#undef OP
+#undef RETIRED
+#undef SET_RD
+#undef JUMP
+#undef BRANCH
+#undef LOAD
+#undef STORE
+#undef AMO_PTR
+#undef TRAP
+#undef ILLEGAL
+#undef ECALL
+#undef FENCE_I
+}
+
+static void threaded_destroy(void *st)
+{
+    struct threaded *t = st;
+    if (!t) return;
+    vm_codepages_fini(&t->cp);
+    free(t->arena);
+    free(t->scratch);
+    free(t);
+}
+
+static void *threaded_create(vm_hart *h, vm_error *err)
+{
+    (void)h;
+    struct threaded *t = calloc(1, sizeof *t);
+    if (!t) goto nomem;
+    t->arena = malloc(ARENA_SIZE);
+    t->scratch = malloc(sizeof(struct tblock) + sizeof(struct tslot) * (VM_BLOCK_MAX + 1));
+    if (!t->arena || !t->scratch || vm_codepages_init(&t->cp)) goto nomem;
+    return t;
+nomem:
+    threaded_destroy(t);
+    vm_error_set(err, VM_ENOMEM, "threaded: out of host memory");
+    return NULL;
+}
+
+static int threaded_step(void *st, vm_hart *h) { return threaded_run(st, h, 1); }
+
+static void threaded_invalidate(void *st, uint64_t va, uint64_t len)
+{
+    tb_invalidate(st, va, len ? len : 1);
+}
+
+static int threaded_stats(void *st, char *buf, size_t size)
+{
+    struct threaded *t = st;
+    return snprintf(buf, size,
+                    "\"blocks_translated\": %llu, \"blocks_invalidated\": %llu, "
+                    "\"cache_flushes\": %llu, \"chain_hits\": %llu, \"smc_exits\": %llu",
+                    (unsigned long long)t->blocks, (unsigned long long)t->invalidated,
+                    (unsigned long long)t->flushes, (unsigned long long)t->link_hits,
+                    (unsigned long long)t->smc_exits);
+}
+
+const vm_engine_ops vm_engine_threaded = {
+    .name = "threaded",
+    .create = threaded_create,
+    .run = threaded_run,
+    .step = threaded_step,
+    .invalidate = threaded_invalidate,
+    .stats = threaded_stats,
+    .destroy = threaded_destroy,
+};

@@ -1,0 +1,54 @@
+# tests/engines: every differential test (tests/guest, tests/isa) again under each
+# fast engine, checked against qemu-riscv64 (output, exit status) and against the
+# reference interpreter (output, exit status, retired instruction count).
+# Included from engines/local.mk. Each test is a generated one-line script
+# tests/engines/ENGINE/SUITE-NAME.test that calls tests/engines/run-engine; the
+# lists mirror GUEST_TESTS and ISA_TESTS (tests/guest/local.mk), and
+# tests/engines/check-lists fails when they drift apart.
+ENGINE_TESTS_THREADED = \
+	tests/engines/threaded/guest-int_edge.test \
+	tests/engines/threaded/guest-fp_env.test \
+	tests/engines/threaded/guest-libm.test \
+	tests/engines/threaded/guest-printf_strtod.test \
+	tests/engines/threaded/guest-setjmp_varargs.test \
+	tests/engines/threaded/guest-unwind.test \
+	tests/engines/threaded/guest-malloc_big.test \
+	tests/engines/threaded/guest-mmap_brk.test \
+	tests/engines/threaded/guest-fileio.test \
+	tests/engines/threaded/guest-stdin_echo.test \
+	tests/engines/threaded/guest-argv_env.test \
+	tests/engines/threaded/guest-exit_atexit.test \
+	tests/engines/threaded/guest-exit_return.test \
+	tests/engines/threaded/guest-exit_raw.test \
+	tests/engines/threaded/guest-exit_group.test \
+	tests/engines/threaded/guest-abort.test \
+	tests/engines/threaded/guest-segv.test \
+	tests/engines/threaded/guest-signals.test \
+	tests/engines/threaded/guest-sigcontext.test \
+	tests/engines/threaded/guest-sigterm.test \
+	tests/engines/threaded/guest-segv_rethrow.test \
+	tests/engines/threaded/guest-smc.test \
+	tests/engines/threaded/guest-time_uname.test \
+	tests/engines/threaded/guest-syscalls.test \
+	tests/engines/threaded/guest-dynamic.test \
+	tests/engines/threaded/isa-rv64i.test \
+	tests/engines/threaded/isa-rv64m.test \
+	tests/engines/threaded/isa-rv64a.test \
+	tests/engines/threaded/isa-rv64f.test \
+	tests/engines/threaded/isa-rv64d.test \
+	tests/engines/threaded/isa-nanbox.test \
+	tests/engines/threaded/isa-csr.test \
+	tests/engines/threaded/isa-rvc.test \
+	tests/engines/threaded/isa-random_ops.test \
+	tests/engines/threaded/isa-illegal.test \
+	tests/engines/threaded/isa-control.test
+
+TESTS += $(ENGINE_TESTS_THREADED) tests/engines/check-lists
+check_SCRIPTS += $(ENGINE_TESTS_THREADED)
+CLEANFILES += $(ENGINE_TESTS_THREADED)
+EXTRA_DIST += tests/engines/run-engine tests/engines/vmsh-pair tests/engines/check-lists
+
+tests/engines/%.test: $(srcdir)/tests/engines/run-engine
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec /bin/sh "$$top_srcdir/tests/engines/run-engine" "$$0"\n' >$@
+	@chmod +x $@
