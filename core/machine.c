@@ -369,3 +369,25 @@ void vm_machine_print_tlb(vm_machine *m, FILE *f)
         vm_tlb_stats_print(mem->shadow[i], m->hart.cpu.insns, title, f);
     }
 }
+
+int vm_machine_set_tlb_policy(vm_machine *m, const char *level, const struct vm_tlb_policy *p,
+                              void *ud, vm_error *err)
+{
+    vm_mem *mem = m->hart.mem;
+    if (mem->mode == VM_MMU_BARE)
+        return vm_error_set(err, VM_EINVAL, "TLB policy: this machine has no MMU (bare)");
+    vm_tlb *t = NULL;
+    if (!strcmp(level, "pwc")) t = mem->tlb->pwc ? &mem->tlb->pwc->t : NULL;
+    else
+        for (int i = 0; i < VM_TLB_NLEVELS; i++)
+            if (!strcmp(level, vm_tlb_level_name(i))) t = mem->tlb->lv[i];
+    if (!t) return vm_error_set(err, VM_EINVAL, "TLB level '%s': not configured", level);
+    if (!p || !p->state_bytes || !p->init || !p->hit || !p->fill || !p->victim)
+        return vm_error_set(err, VM_EINVAL, "TLB policy for %s: incomplete operations table", level);
+    vm_mem_sync_stats(mem);
+    if (vm_tlb_set_policy(t, p, ud))
+        return vm_error_set(err, VM_ENOMEM, "TLB policy for %s: out of memory", level);
+    return 0;
+}
+
+void vm_machine_tlb_flush(vm_machine *m) { vm_mem_flush(m->hart.mem, 0, ~0ull >> 1); }

@@ -244,6 +244,20 @@ static void tlb_flush(vm_tlb *t, uint64_t va, int asid)
     }
 }
 
+int vm_tlb_set_policy(vm_tlb *t, const vm_tlb_policy *p, void *ud)
+{
+    size_t pb = p->state_bytes(t->ways);
+    unsigned char *st = calloc((size_t)t->sets, pb ? pb : 1);
+    if (!st) return -1;
+    for (int s = 0; s < t->sets; s++) p->init(st + (size_t)s * pb, t->ways);
+    free(t->pstate);
+    t->pstate = st;
+    t->pbytes = pb;
+    t->policy = p;
+    t->ctx.ud = ud;
+    return 0;
+}
+
 /* {==== page-walk cache ================================================= */
 
 int vm_pwc_lookup(vm_pwc *c, int level, uint64_t va, uint64_t *pte)

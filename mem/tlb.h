@@ -119,5 +119,7 @@ int vm_tlb_stats_json(const vm_tlb_hier *h, uint64_t insns, char *buf, size_t si
 void vm_tlb_stats_print(const vm_tlb_hier *h, uint64_t insns, const char *title, void *file);
 
 const char *vm_tlb_level_name(int level);
+/* Replace a level's policy (its per-set state is re-initialised). */
+int vm_tlb_set_policy(vm_tlb *t, const vm_tlb_policy *p, void *ud);
 
 #endif

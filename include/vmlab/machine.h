@@ -123,6 +123,16 @@ void vm_machine_set_hooks(vm_machine *m, const vm_hooks *h);
 /* Name of a system call number ("write"), or NULL. */
 const char *vm_syscall_name(uint64_t nr);
 
+/* Replace the replacement policy of one TLB level ("l1i", "l1d", "l2",
+ * "pwc") of the machine's real TLB hierarchy, e.g. with a policy whose
+ * functions call a script through `ud` (see mem/tlb_policy.h). The level's
+ * entries are kept; its policy state starts afresh. */
+struct vm_tlb_policy;
+int vm_machine_set_tlb_policy(vm_machine *m, const char *level, const struct vm_tlb_policy *p,
+                              void *ud, vm_error *err);
+/* sfence.vma: drop every cached translation (real and shadow TLBs). */
+void vm_machine_tlb_flush(vm_machine *m);
+
 /* Print the TLB statistics table (real and shadow TLBs) to f; nothing in
  * bare mode. */
 void vm_machine_print_tlb(vm_machine *m, FILE *f);

@@ -378,6 +378,29 @@ static void test_faults_and_protect(void **state)
     vm_mem_free(m);
 }
 
+/* a policy supplied from outside (as a script would): always evict way 0,
+ * counting its calls through ud */
+static size_t z_bytes(int ways) { return 0; }
+static void z_init(void *st, int ways) {}
+static void z_touch(void *st, int ways, int way, vm_tlb_pctx *c) { ++*(int *)c->ud; }
+static int z_victim(void *st, int ways, vm_tlb_pctx *c) { return 0; }
+static const vm_tlb_policy zero_policy = {"way0", z_bytes, z_init, z_touch, z_touch, z_victim};
+
+static void test_custom_policy(void **state)
+{
+    /* A B C D E A: evicting way 0 (A) for E, then A misses; LRU would also
+     * evict A. With D A E B: way-0 keeps evicting A's slot. */
+    static const int seq[] = {0, 1, 2, 3, 4, 1, 2, 3, 0};
+    int calls = 0;
+    vm_mem *m = space("l1d=4x4:lru", VM_PAGES_4K, 8);
+    assert_int_equal(vm_tlb_set_policy(m->tlb->lv[VM_TLB_L1D], &zero_policy, &calls), 0);
+    touch(m, seq, 9);
+    /* fills A B C D, E replaces A (way 0), B C D hit, A replaces E: 6 misses */
+    assert_int_equal(l1d_misses(m), 6);
+    assert_int_equal(calls, 9); /* every hit and fill went through the policy */
+    vm_mem_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest walker[] = {
@@ -394,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_shadows_match_standalone),
         cmocka_unit_test(test_fast_mode_translates_same),
         cmocka_unit_test(test_faults_and_protect),
+        cmocka_unit_test(test_custom_policy),
     };
     int rc = cmocka_run_group_tests_name("walker", walker, setup_tables, teardown_tables);
     return rc | cmocka_run_group_tests_name("tlb", tlb, NULL, NULL);
