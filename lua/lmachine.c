@@ -13,11 +13,12 @@
  * installed since the run began. That is what lua.c's and vmsh's SIGINT
  * handlers do (lua_sethook from the signal handler), so Ctrl-C stops a guest
  * in stock lua5.4 and in vmsh alike, with no global flag in the module. A
- * chunk costs one vm_machine_run call (~100 ns) per 2^22 instructions.
+ * chunk costs one more vm_machine_run call per 2^22 instructions.
  *
  * Watchpoints have no C hook: while any is set, m:run() single-steps and
  * compares the watched bytes after every instruction: correct (a system call
- * writing the bytes is caught too) but about 50 times slower.
+ * writing the bytes is caught too) but slow: 37 times slower on collatz
+ * (doc/lua-api.md, "Costs").
  *
  * Event handlers (m:on) are Lua functions called from the C hooks during a
  * run; they run under lua_pcall, and an error in one stops the run and is

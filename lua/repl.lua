@@ -226,8 +226,9 @@ cmd({"dis", "disassemble"}, "dis [ADDR] [N]", "disassemble N (default 10) instru
     local n = a[2] and math.tointeger(tonumber(a[2])) or 10
     local pc = mm.cpu.pc
     for _ = 1, n do
-      local line, len = insn_line(mm, addr, addr == pc)
+      local line, len, i = insn_line(mm, addr, addr == pc)
       print(line)
+      if not i then break end
       addr = addr + len
     end
   end)
