@@ -35,14 +35,16 @@
 
 #include "core/elf_symbols.h"
 #include "lua/lvmlab.h"
+#include "mem/tlb_policy.h"
 #include "vmlab/machine.h"
 #include "vmlab/riscv.h"
 
 extern char **environ;
 
 #define LVM_CHUNK (1u << 22)
+#define LVM_MMU "vmlab.mmu"
 
-enum { UV_HANDLERS = 1, UV_CPU, UV_MEM, UV_HOOKERR, UV_N = UV_HOOKERR };
+enum { UV_HANDLERS = 1, UV_CPU, UV_MEM, UV_HOOKERR, UV_MMU, UV_N = UV_MMU };
 
 typedef struct lvm_watch {
     uint64_t addr;
@@ -70,6 +72,12 @@ typedef struct lvm_machine {
     int self;              /* stack index of the machine userdata in L during a run */
     int hook_failed;
     int has_handlers;
+    /* memory system options (doc/mmu.md), kept for the vm_machine of each load */
+    char mmu[16], tlb[1024], tlb_mode[16], pages[16], ad[16];
+    char shadow[16][256];
+    int nshadow;
+    /* TLB levels whose replacement policy is a Lua function */
+    struct lvm_tlbctx { struct lvm_machine *lm; int level; int on; char orig[16]; } tlbp[4];
 } lvm_machine;
 
 typedef struct lvm_view {
@@ -339,22 +347,256 @@ static int m_on(lua_State *L)
 
 /* }==== */
 
+static const char *const tlb_levels[] = {"l1i", "l1d", "l2", "pwc", NULL};
+
+/* {==== TLB replacement policies in Lua ================================= */
+
+/* The TLB model asks a policy for a victim way when a full set needs room
+ * and tells it about hits and fills. A Lua policy is a table {victim = fn,
+ * hit = fn, fill = fn} (or just the victim function) kept in the handlers
+ * table under "tlb:LEVEL". It is consulted only during m:run / m:step (the
+ * thread running them is the one it runs on); other translations (the
+ * loader's, m.mem's) take a random victim. Ways and sets count from 0. An
+ * error stops the run at the end of the chunk and m:run raises it. */
+
+static int tlb_push_fn(struct lvm_tlbctx *tc, const char *fn)
+{
+    lvm_machine *lm = tc->lm;
+    lua_State *L = lm->L;
+    if (!L || lm->hook_failed) return 0;
+    lua_getiuservalue(L, lm->self, UV_HANDLERS);
+    lua_pushfstring(L, "tlb:%s", tlb_levels[tc->level]);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (lua_isfunction(L, -1) && !strcmp(fn, "victim")) return 1;
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, fn);
+        lua_remove(L, -2);
+        if (lua_isfunction(L, -1)) return 1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+static int tlb_call(struct lvm_tlbctx *tc, int nargs, int nres)
+{
+    lvm_machine *lm = tc->lm;
+    if (lua_pcall(lm->L, nargs, nres, 0) != LUA_OK) {
+        lm->hook_failed = 1;
+        lua_pushfstring(lm->L, "TLB policy (%s): %s", tlb_levels[tc->level], lua_tostring(lm->L, -1));
+        lua_setiuservalue(lm->L, lm->self, UV_HOOKERR);
+        lua_pop(lm->L, 1);
+        return -1;
+    }
+    return 0;
+}
+
+static size_t lp_state_bytes(int ways)
+{
+    (void)ways;
+    return 8;
+}
+
+static void lp_init(void *st, int ways)
+{
+    (void)st;
+    (void)ways;
+}
+
+static void lp_event(const char *fn, int ways, int way, vm_tlb_pctx *ctx)
+{
+    struct lvm_tlbctx *tc = ctx->ud;
+    if (!tlb_push_fn(tc, fn)) return;
+    lua_State *L = tc->lm->L;
+    lua_pushinteger(L, ctx->set);
+    lua_pushinteger(L, way);
+    lua_pushinteger(L, ways);
+    lua_pushinteger(L, (lua_Integer)ctx->clock);
+    tlb_call(tc, 4, 0);
+}
+
+static void lp_hit(void *st, int ways, int way, vm_tlb_pctx *ctx)
+{
+    (void)st;
+    lp_event("hit", ways, way, ctx);
+}
+
+static void lp_fill(void *st, int ways, int way, vm_tlb_pctx *ctx)
+{
+    (void)st;
+    lp_event("fill", ways, way, ctx);
+}
+
+static int lp_victim(void *st, int ways, vm_tlb_pctx *ctx)
+{
+    (void)st;
+    struct lvm_tlbctx *tc = ctx->ud;
+    int fallback = (int)(vm_tlb_rand(ctx) % (uint64_t)ways);
+    if (!tlb_push_fn(tc, "victim")) return fallback;
+    lua_State *L = tc->lm->L;
+    lua_pushinteger(L, ctx->set);
+    lua_pushinteger(L, ways);
+    lua_pushinteger(L, (lua_Integer)ctx->clock);
+    if (tlb_call(tc, 3, 1)) return fallback;
+    int ok;
+    lua_Integer w = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok || w < 0 || w >= ways) {
+        lvm_machine *lm = tc->lm;
+        lm->hook_failed = 1;
+        lua_pushfstring(L, "TLB policy (%s): victim must return a way in 0..%d", tlb_levels[tc->level],
+                        ways - 1);
+        lua_setiuservalue(L, lm->self, UV_HOOKERR);
+        return fallback;
+    }
+    return (int)w;
+}
+
+static const vm_tlb_policy lua_tlb_policy = {
+    "lua", lp_state_bytes, lp_init, lp_hit, lp_fill, lp_victim,
+};
+
+/* }==== */
+
 /* {==== creation, loading =============================================== */
 
-static const char *const machine_keys[] = {"engine", "sysroot", "strict", NULL};
-static const char *const machine_later[] = {"mmu", "tlb", "pages", "mem", NULL};
+static const char *const machine_keys[] = {"engine", "sysroot", "strict", "mmu", "tlb", "tlb_mode",
+                                           "pages", "ad", "shadow_tlbs", NULL};
+static const char *const machine_later[] = {"mem", NULL};
 
 static vm_machine *new_vm(lua_State *L, lvm_machine *lm, vm_error *err)
 {
     vm_machine_config cfg = {
         .engine = lm->engine, .sysroot = lm->sysroot[0] ? lm->sysroot : NULL,
         .strict = lm->strict, .name = "vmsh",
+        .mmu = lm->mmu[0] ? lm->mmu : NULL, .tlb = lm->tlb[0] ? lm->tlb : NULL,
+        .tlb_mode = lm->tlb_mode[0] ? lm->tlb_mode : NULL, .pages = lm->pages[0] ? lm->pages : NULL,
+        .ad = lm->ad[0] ? lm->ad : NULL, .nshadow_tlbs = lm->nshadow,
     };
+    for (int i = 0; i < lm->nshadow; i++) cfg.shadow_tlbs[i] = lm->shadow[i];
     (void)L;
-    return vm_machine_new(&cfg, err);
+    vm_machine *m = vm_machine_new(&cfg, err);
+    for (int i = 0; m && i < 4; i++)
+        if (lm->tlbp[i].on && vm_machine_set_tlb_policy(m, tlb_levels[i], &lua_tlb_policy,
+                                                        &lm->tlbp[i], err)) {
+            vm_machine_free(m);
+            return NULL;
+        }
+    return m;
 }
 
-/* vm.machine{engine=, sysroot=, strict=} */
+/* Copy a string option into dst; 0, or an error message pushed. */
+static int copy_opt(lua_State *L, char *dst, size_t size, const char *k, const char *v)
+{
+    if (!v) return 0;
+    if (strlen(v) >= size) {
+        lua_pushfstring(L, "vm.machine: option '%s': too long", k);
+        return -1;
+    }
+    snprintf(dst, size, "%s", v);
+    return 0;
+}
+
+/* mmu=, tlb= (a spec string, or a table {l1d = "64x4:plru", ...}),
+ * tlb_mode=, pages=, ad=, shadow_tlbs= {spec, ...} */
+static int mem_options(lua_State *L, int t, lvm_machine *lm)
+{
+    if (lua_isnoneornil(L, t)) return 0;
+    if (copy_opt(L, lm->mmu, sizeof lm->mmu, "mmu", lvm_optstring(L, t, "vm.machine", "mmu", NULL)) ||
+        copy_opt(L, lm->tlb_mode, sizeof lm->tlb_mode, "tlb_mode",
+                 lvm_optstring(L, t, "vm.machine", "tlb_mode", NULL)) ||
+        copy_opt(L, lm->pages, sizeof lm->pages, "pages", lvm_optstring(L, t, "vm.machine", "pages", NULL)) ||
+        copy_opt(L, lm->ad, sizeof lm->ad, "ad", lvm_optstring(L, t, "vm.machine", "ad", NULL)))
+        return -1;
+    lua_getfield(L, t, "tlb");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        if (copy_opt(L, lm->tlb, sizeof lm->tlb, "tlb", lua_tostring(L, -1))) return -1;
+    } else if (lua_istable(L, -1)) {
+        /* {l1d = "64x4:plru", seed = 7, "cost=1/8/30/2"}: NAME=VALUE items in key order */
+        int tt = lua_gettop(L);
+        luaL_Buffer b;
+        lua_newtable(L); /* sorted key list */
+        int keys = lua_gettop(L), nk = 0;
+        lua_pushnil(L);
+        while (lua_next(L, tt)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, keys, ++nk);
+        }
+        lua_getglobal(L, "table");
+        lua_getfield(L, -1, "sort");
+        lua_remove(L, -2);
+        lua_createtable(L, nk, 0); /* strings only: numbers first, as strings */
+        for (int i = 1; i <= nk; i++) {
+            lua_rawgeti(L, keys, i);
+            if (lua_type(L, -1) == LUA_TNUMBER) lua_pushfstring(L, "#%011d", (int)lua_tointeger(L, -1));
+            else lua_pushvalue(L, -1);
+            lua_remove(L, -2);
+            lua_rawseti(L, -2, i);
+        }
+        lua_replace(L, keys);
+        lua_pushvalue(L, keys);
+        if (lua_pcall(L, 1, 0, 0)) return -1;
+        luaL_buffinit(L, &b);
+        for (int i = 1; i <= nk; i++) {
+            lua_rawgeti(L, keys, i);
+            const char *k = lua_tostring(L, -1);
+            if (i > 1) luaL_addchar(&b, ',');
+            if (k[0] == '#') {
+                lua_rawgeti(L, tt, strtol(k + 1, NULL, 10));
+                if (!lua_isstring(L, -1)) {
+                    lua_pushstring(L, "vm.machine: option 'tlb': items must be strings");
+                    return -1;
+                }
+                luaL_addvalue(&b);
+            } else {
+                lua_getfield(L, tt, k);
+                if (!lua_isstring(L, -1)) {
+                    lua_pushfstring(L, "vm.machine: option 'tlb': level '%s' must be a string", k);
+                    return -1;
+                }
+                const char *v = lua_tostring(L, -1);
+                luaL_addstring(&b, k);
+                luaL_addchar(&b, '=');
+                luaL_addstring(&b, v);
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+        luaL_pushresult(&b);
+        if (copy_opt(L, lm->tlb, sizeof lm->tlb, "tlb", lua_tostring(L, -1))) return -1;
+        lua_settop(L, tt);
+    } else if (!lua_isnil(L, -1)) {
+        lua_pushfstring(L, "vm.machine: option 'tlb' must be a string or a table, got %s", luaL_typename(L, -1));
+        return -1;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "shadow_tlbs");
+    if (lua_istable(L, -1)) {
+        int n = (int)lua_rawlen(L, -1);
+        if (n > 16) {
+            lua_pushstring(L, "vm.machine: option 'shadow_tlbs': at most 16");
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            if (lua_type(L, -1) != LUA_TSTRING ||
+                copy_opt(L, lm->shadow[i], sizeof lm->shadow[i], "shadow_tlbs", lua_tostring(L, -1))) {
+                if (lua_type(L, -1) != LUA_TSTRING) lua_pushstring(L, "vm.machine: option 'shadow_tlbs': items must be TLB spec strings");
+                return -1;
+            }
+            lua_pop(L, 1);
+        }
+        lm->nshadow = n;
+    } else if (!lua_isnil(L, -1)) {
+        lua_pushstring(L, "vm.machine: option 'shadow_tlbs' must be a table of TLB spec strings");
+        return -1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* vm.machine{engine=, sysroot=, strict=, mmu=, tlb=, tlb_mode=, pages=, ad=, shadow_tlbs=} */
 static int vm_machine_ctor(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
@@ -387,6 +629,11 @@ static int vm_machine_ctor(lua_State *L)
     luaL_setmetatable(L, LVM_MACHINE);
     lua_newtable(L);
     lua_setiuservalue(L, -2, UV_HANDLERS);
+    for (int i = 0; i < 4; i++) {
+        lm->tlbp[i].lm = lm;
+        lm->tlbp[i].level = i;
+    }
+    if (mem_options(L, 1, lm)) return lua_error(L);
     vm_error err;
     if (!(lm->m = new_vm(L, lm, &err))) return luaL_error(L, "vm.machine: %s", err.msg);
     return 1;
@@ -562,7 +809,7 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
             uint64_t budget = max ? max - done : LVM_CHUNK;
             vm_machine_run(m, budget > LVM_CHUNK ? LVM_CHUNK : budget, &r);
         }
-        if (r.kind != VM_RUN_LIMIT) break;
+        if (r.kind != VM_RUN_LIMIT || lm->hook_failed) break;
         uint64_t pc = vm_machine_pc(m);
         for (int i = 0; i < lm->nw && watch_hit < 0; i++) {
             uint64_t v;
@@ -847,16 +1094,15 @@ static int m_symbol(lua_State *L)
     return 1;
 }
 
-/* m:stats() -> the --stats document as a table */
-static int m_stats(lua_State *L)
+/* Push the --stats document of lm as a table. */
+static void push_stats(lua_State *L, lvm_machine *lm)
 {
-    lvm_machine *lm = checkmachine(L, 1);
-    char buf[8192];
+    char buf[16384];
     int n = vm_machine_stats_json(lm->m, buf + 1, sizeof buf - 2);
-    if (n < 0 || (size_t)n >= sizeof buf - 2) return luaL_error(L, "m:stats: document too long");
+    if (n < 0 || (size_t)n >= sizeof buf - 2) luaL_error(L, "m:stats: document too long");
     buf[0] = '{';
     buf[n + 1] = '}';
-    if (lvm_pushjson(L, buf, (size_t)n + 2)) return luaL_error(L, "m:stats: %s", lua_tostring(L, -1));
+    if (lvm_pushjson(L, buf, (size_t)n + 2)) luaL_error(L, "m:stats: %s", lua_tostring(L, -1));
     if (lm->loaded) set_str(L, "program", lm->program);
     if (lm->ran) {
         static const char *const stops[] = {"exit", "signal", "limit", "error", "breakpoint", "hook"};
@@ -868,6 +1114,12 @@ static int m_stats(lua_State *L)
             set_int(L, "signal", (uint64_t)r->status);
         }
     }
+}
+
+/* m:stats() -> the --stats document as a table */
+static int m_stats(lua_State *L)
+{
+    push_stats(L, checkmachine(L, 1));
     return 1;
 }
 
@@ -923,8 +1175,8 @@ static int m_index(lua_State *L)
     else if (!strcmp(k, "pc")) lua_pushinteger(L, (lua_Integer)vm_machine_pc(lm->m));
     else if (!strcmp(k, "loaded")) lua_pushboolean(L, lm->loaded);
     else if (!strcmp(k, "program")) lm->loaded ? (void)lua_pushstring(L, lm->program) : lua_pushnil(L);
-    else if (!strcmp(k, "mmu") || !strcmp(k, "tlb"))
-        return luaL_error(L, "m.%s: not available until the MMU lands (issue 3)", k);
+    else if (!strcmp(k, "mmu")) return push_view(L, UV_MMU, LVM_MMU, 0);
+    else if (!strcmp(k, "tlb")) return luaL_error(L, "vmlab.machine has no field 'tlb': the TLB levels are in m.mmu");
     else return luaL_error(L, "vmlab.machine has no field or method '%s'", k);
     return 1;
 }
@@ -1127,6 +1379,159 @@ static int cpu_tostring(lua_State *L)
 
 /* }==== */
 
+/* {==== m.mmu ============================================================ */
+
+static lvm_machine *mmu_machine(lua_State *L, int idx)
+{
+    lvm_view *v = checkview(L, idx, LVM_MMU);
+    return v->lm;
+}
+
+/* field `k` of the stats document's "tlb" member (or the member) */
+static void push_tlb_field(lua_State *L, lvm_machine *lm, const char *k)
+{
+    push_stats(L, lm);
+    lua_getfield(L, -1, "tlb");
+    lua_remove(L, -2);
+    if (k && lua_istable(L, -1)) {
+        lua_getfield(L, -1, k);
+        lua_remove(L, -2);
+    }
+}
+
+static int mmu_index(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    luaL_getmetatable(L, LVM_MMU);
+    lua_getfield(L, -1, "methods");
+    lua_getfield(L, -1, k);
+    if (!lua_isnil(L, -1)) return 1;
+    lua_settop(L, 2);
+    if (!strcmp(k, "mode") || !strcmp(k, "pages") || !strcmp(k, "tlb_mode")) {
+        push_stats(L, lm);
+        lua_getfield(L, -1, !strcmp(k, "mode") ? "mmu" : k);
+        if (lua_isnil(L, -1) && !strcmp(k, "mode")) lua_pushstring(L, "bare");
+        return 1;
+    }
+    if (!strcmp(k, "config")) {
+        push_tlb_field(L, lm, "config");
+        return 1;
+    }
+    if (!strcmp(k, "levels")) {
+        lua_newtable(L);
+        push_tlb_field(L, lm, NULL);
+        int n = 0;
+        for (int i = 0; tlb_levels[i]; i++) {
+            if (!lua_istable(L, -1)) break;
+            lua_getfield(L, -1, tlb_levels[i]);
+            int has = lua_istable(L, -1);
+            lua_pop(L, 1);
+            if (has) {
+                lua_pushstring(L, tlb_levels[i]);
+                lua_rawseti(L, -3, ++n);
+            }
+        }
+        lua_pop(L, 1);
+        return 1;
+    }
+    for (int i = 0; tlb_levels[i]; i++)
+        if (!strcmp(k, tlb_levels[i])) {
+            push_tlb_field(L, lm, k);
+            return 1;
+        }
+    return luaL_error(L, "vmlab.mmu has no field or method '%s'", k);
+}
+
+/* mmu:stats() -> {tlb=, walks=, page_tables=, shadow=, mmu=, pages=, tlb_mode=} */
+static int mmu_stats(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    static const char *const keys[] = {"tlb", "walks", "page_tables", "shadow", "mmu", "pages", "tlb_mode", NULL};
+    push_stats(L, lm);
+    lua_newtable(L);
+    for (int i = 0; keys[i]; i++) {
+        lua_getfield(L, -2, keys[i]);
+        lua_setfield(L, -2, keys[i]);
+    }
+    return 1;
+}
+
+static int mmu_flush(lua_State *L)
+{
+    vm_machine_tlb_flush(mmu_machine(L, 1)->m);
+    return 0;
+}
+
+static int mmu_print(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    fflush(stdout);
+    vm_machine_print_tlb(lm->m, stdout);
+    fflush(stdout);
+    return 0;
+}
+
+/* mmu:set_policy(level, fn | {victim=, hit=, fill=} | nil) */
+static int mmu_set_policy(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    int lv = luaL_checkoption(L, 2, NULL, tlb_levels);
+    if (!lua_isnoneornil(L, 3) && !lua_isfunction(L, 3) && !lua_istable(L, 3))
+        return luaL_argerror(L, 3, "policy: a victim function, a table {victim=, hit=, fill=} or nil");
+    if (lua_istable(L, 3)) {
+        lua_getfield(L, 3, "victim");
+        if (!lua_isfunction(L, -1)) return luaL_argerror(L, 3, "policy: the table needs a victim function");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 3);
+    struct lvm_tlbctx *tc = &lm->tlbp[lv];
+    if (!tc->on) { /* remember the configured policy, to restore it */
+        push_tlb_field(L, lm, tlb_levels[lv]);
+        if (!lua_istable(L, -1)) return luaL_error(L, "m.mmu:set_policy: this machine has no TLB level %s", tlb_levels[lv]);
+        lua_getfield(L, -1, "policy");
+        snprintf(tc->orig, sizeof tc->orig, "%s", luaL_optstring(L, -1, "lru"));
+        lua_pop(L, 2);
+    }
+    vm_error err;
+    if (lua_isnil(L, 3)) {
+        if (tc->on) {
+            const vm_tlb_policy *p = vm_tlb_policy_find(tc->orig);
+            if (!p || vm_machine_set_tlb_policy(lm->m, tlb_levels[lv], p, NULL, &err))
+                return luaL_error(L, "m.mmu:set_policy: cannot restore policy '%s'", tc->orig);
+        }
+        tc->on = 0;
+    } else {
+        if (vm_machine_set_tlb_policy(lm->m, tlb_levels[lv], &lua_tlb_policy, tc, &err))
+            return luaL_error(L, "m.mmu:set_policy: %s", err.msg);
+        tc->on = 1;
+    }
+    lua_getiuservalue(L, 1, 1); /* the machine */
+    lua_getiuservalue(L, -1, UV_HANDLERS);
+    lua_pushfstring(L, "tlb:%s", tlb_levels[lv]);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+static int mmu_tostring(lua_State *L)
+{
+    lvm_view *v = luaL_checkudata(L, 1, LVM_MMU);
+    if (!v->lm->m) {
+        lua_pushstring(L, "vmlab.mmu (closed)");
+        return 1;
+    }
+    push_stats(L, v->lm);
+    lua_getfield(L, -1, "mmu");
+    lua_getfield(L, -2, "tlb");
+    if (lua_istable(L, -1)) lua_getfield(L, -1, "config");
+    else lua_pushnil(L);
+    lua_pushfstring(L, "vmlab.mmu (%s, tlb %s)", luaL_optstring(L, -3, "bare"), luaL_optstring(L, -1, "none"));
+    return 1;
+}
+
+/* }==== */
+
 /* {==== m.mem ============================================================= */
 
 static const struct { const char *name; unsigned size; int sign; } ints[] = {
@@ -1319,6 +1724,19 @@ void lvm_open_machine(lua_State *L)
     }
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, mem_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, LVM_MMU);
+    static const luaL_Reg mmu_methods[] = {
+        {"stats", mmu_stats}, {"flush", mmu_flush}, {"print", mmu_print},
+        {"set_policy", mmu_set_policy}, {NULL, NULL},
+    };
+    luaL_newlib(L, mmu_methods);
+    lua_setfield(L, -2, "methods");
+    lua_pushcfunction(L, mmu_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, mmu_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 

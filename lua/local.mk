@@ -20,7 +20,7 @@ noinst_LTLIBRARIES += lua/libvmshlua.la
 lua_libvmshlua_la_SOURCES = lua/vmsh_lua.c lua/repl.c lua/repl.h lua/vmsh_lua.h
 lua_libvmshlua_la_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS) $(READLINE_CFLAGS)
 nodist_lua_libvmshlua_la_SOURCES = lua/repl_lua.h
-lua/libvmshlua_la-repl.lo: lua/repl_lua.h
+$(lua_libvmshlua_la_OBJECTS): lua/repl_lua.h
 lua/repl_lua.h: $(srcdir)/lua/repl.lua
 	$(AM_V_GEN)$(MKDIR_P) lua && \
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(srcdir)/lua/repl.lua >$@.tmp && \
@@ -35,6 +35,7 @@ endif
 EXTRA_DIST += tests/lua/api.lua tests/lua/run-api tests/lua/run-examples tests/lua/run-module \
 	tests/lua/run-repl examples/run_stats.lua examples/sweep.lua examples/engines.lua \
 	examples/insn_mix.lua examples/strace.lua examples/breakpoints.lua examples/gc_policy.lua \
+	examples/tlb_policy.lua examples/tlb_sweep.lua \
 	examples/guest/collatz.c examples/guest/fault.c examples/guest/spin.c
 TESTS += tests/lua/run-api tests/lua/run-examples tests/lua/run-module tests/lua/run-repl
 if HAVE_FORKPTY

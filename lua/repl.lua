@@ -264,8 +264,13 @@ cmd({"watch", "w"}, "watch ADDR [LEN]", "stop when LEN (default 8) bytes at ADDR
     print("watchpoint at " .. hex(w) .. symof(mm, w))
   end)
 
-cmd({"tlb"}, "tlb", "the TLB model's configuration and statistics",
-  function() print("tlb: not available until the MMU lands (issue 3)") end)
+cmd({"tlb"}, "tlb [flush]", "the TLB model's statistics table (or flush every TLB)",
+  function(a)
+    local mm = machine()
+    if mm.mmu.mode == "bare" then print("no TLB: the machine's MMU is bare") return end
+    if a[1] == "flush" then mm.mmu:flush() print("TLBs flushed") return end
+    mm.mmu:print()
+  end)
 
 cmd({"stats"}, "stats", "the machine's statistics (the --stats document)",
   function() print(R.pp(machine():stats())) end)
@@ -345,7 +350,8 @@ local keywords = {"and", "break", "do", "else", "elseif", "end", "false", "for",
                   "true", "until", "while"}
 
 local props = {
-  ["vmlab.machine"] = {"cpu", "mem", "engine", "insns", "pc", "loaded", "program"},
+  ["vmlab.machine"] = {"cpu", "mem", "mmu", "engine", "insns", "pc", "loaded", "program"},
+  ["vmlab.mmu"] = {"mode", "pages", "tlb_mode", "config", "levels", "l1i", "l1d", "l2", "pwc"},
   ["vmlab.cpu"] = {"pc", "x", "f", "fd", "csr", "regs", "zero", "ra", "sp", "gp", "tp", "t0",
                    "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2",
                    "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",

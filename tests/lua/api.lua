@@ -32,8 +32,12 @@ raises("hex arg", "expected an integer", vm.hex, {})
 local m = vm.machine{}
 check("tostring unloaded", tostring(m):find("no program", 1, true))
 raises("unknown key", "unknown option 'frobnicate'", vm.machine, {frobnicate = 1})
-raises("mmu key", "option 'mmu' is not available yet", vm.machine, {mmu = "sv39"})
-raises("tlb key", "option 'tlb' is not available yet", vm.machine, {tlb = {}})
+raises("mem key", "option 'mem' is not available yet", vm.machine, {mem = 1 << 30})
+raises("tlb type", "option 'tlb' must be a string or a table", vm.machine, {tlb = 5})
+raises("tlb spec", "TLB spec 'bogus'", vm.machine, {tlb = "bogus"})
+raises("tlb level type", "level 'l1d' must be a string", vm.machine, {tlb = {l1d = {}}})
+raises("shadow type", "option 'shadow_tlbs' must be a table", vm.machine, {shadow_tlbs = "x"})
+raises("mmu bad", "mmu", vm.machine, {mmu = "sv57"})
 raises("engine type", "option 'engine' must be a string", vm.machine, {engine = 3})
 raises("bad engine", "no such engine", vm.machine, {engine = "warp"})
 raises("strict type", "option 'strict' must be a boolean", vm.machine, {strict = 1})
@@ -42,7 +46,7 @@ raises("run unloaded", "no program loaded", m.run, m)
 raises("step unloaded", "no program loaded", m.step, m)
 raises("field", "no field or method 'nope'", function() return m.nope end)
 raises("set field", "cannot be set", function() m.insns = 3 end)
-raises("mmu field", "not available until the MMU lands", function() return m.mmu end)
+raises("tlb field", "the TLB levels are in m.mmu", function() return m.tlb end)
 
 -- {==== load ====
 local ok, err = m:load("/nonexistent/prog")
@@ -216,6 +220,56 @@ check("fault result", r.reason == "fault" and r.signal == 11 and r.addr == 0x10 
       and r.disasm:find("lw", 1, true), r.reason)
 check("fault event", fault and fault.signal == 11 and fault.addr == 0x10 and fault.pc == r.pc)
 eq("fault stats", m:stats().exit_code, 139)
+
+
+-- {==== m.mmu ====
+m = vm.machine{tlb = {l1i = "32x4:lru", l1d = "16x2:fifo"}, shadow_tlbs = {"l1d=64x4:lru"}}
+assert(m:load(COLLATZ, {"50"}))
+local mmu = m.mmu
+eq("mmu same object", m.mmu, mmu)
+eq("mmu mode", mmu.mode, "sv39")
+eq("mmu config", mmu.config, "l1d=16x2:fifo,l1i=32x4:lru")
+eq("mmu levels", table.concat(mmu.levels, ","), "l1i,l1d")
+eq("mmu pages", mmu.pages, "4k")
+check("mmu tostring", tostring(mmu):find("l1d=16x2:fifo", 1, true))
+r = m:run()
+local l1d = mmu.l1d
+check("l1d stats", l1d.entries == 16 and l1d.ways == 2 and l1d.policy == "fifo" and l1d.accesses > 0
+      and l1d.hits + l1d.misses == l1d.accesses, l1d.policy)
+local ms = mmu:stats()
+check("mmu:stats", ms.tlb.l1i.accesses > 0 and ms.walks.count > 0 and #ms.shadow == 1)
+mmu:flush()
+check("flush counted", mmu.l1d.flushes >= 1)
+raises("mmu field bad", "no field or method 'nope'", function() return mmu.nope end)
+raises("set_policy level", "invalid option 'l3'", mmu.set_policy, mmu, "l3", print)
+raises("set_policy absent", "no TLB level l2", mmu.set_policy, mmu, "l2", function() return 0 end)
+raises("set_policy arg", "policy:", mmu.set_policy, mmu, "l1d", 5)
+raises("set_policy table", "needs a victim function", mmu.set_policy, mmu, "l1d", {})
+-- a Lua victim function, errors, restoring the built-in policy
+m = vm.machine{tlb = "l1d=4x2:lru"}
+assert(m:load(COLLATZ, {"20"}))
+local asked, badargs = 0, 0
+m.mmu:set_policy("l1d", function(set, ways, clock)
+  asked = asked + 1
+  if not (set == 0 or set == 1) or ways ~= 2 or math.type(clock) ~= "integer" then badargs = badargs + 1 end
+  return 0
+end)
+eq("policy named lua", m.mmu.l1d.policy, "lua")
+r = m:run{max_insns = 20000}
+check("lua victim asked", asked > 0 and asked == m.mmu.l1d.evictions, asked)
+eq("victim args", badargs, 0)
+m.mmu:set_policy("l1d", function() return 9 end)
+raises("victim out of range", "victim must return a way in 0..1", m.run, m)
+m.mmu:set_policy("l1d", nil)
+eq("policy restored", m.mmu.l1d.policy, "lru")
+eq("runs after policy error", m:run().reason, "exit")
+do
+  local bm = vm.machine{mmu = "bare"}
+  assert(bm:load(COLLATZ, {"3"}))
+  bm:run()
+  eq("bare mode", bm.mmu.mode, "bare")
+  eq("bare no levels", #bm.mmu.levels, 0)
+end
 
 -- {==== decoder ====
 local d = vm.decoder("rv64")
