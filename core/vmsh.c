@@ -28,7 +28,7 @@ static void usage(FILE *f)
             "\n"
             "  -L DIR            sysroot for the program's interpreter and libraries\n"
             "                    (like qemu-riscv64 -L), e.g. -L /usr/riscv64-linux-gnu\n"
-            "  --engine=NAME     execution engine: interp (default), threaded\n"
+            "  --engine=NAME     execution engine: interp (default), threaded, jit\n"
             "  --max-insns=N     stop after N instructions (exit status 124)\n"
             "  --stats[=FILE]    write run statistics as JSON to FILE (- for stderr);\n"
             "                    without FILE, print a TLB table to stderr at exit\n"

@@ -3,7 +3,11 @@
 
 #include "engines/engine.h"
 
-const vm_engine_ops *const vm_engines[] = {&vm_engine_interp, &vm_engine_threaded, NULL};
+const vm_engine_ops *const vm_engines[] = {&vm_engine_interp, &vm_engine_threaded,
+#if defined(__x86_64__)
+                                               &vm_engine_jit,
+#endif
+                                               NULL};
 
 const vm_engine_ops *vm_engine_find(const char *name)
 {

@@ -77,5 +77,6 @@ const vm_engine_ops *vm_engine_find(const char *name);
 
 extern const vm_engine_ops vm_engine_interp;
 extern const vm_engine_ops vm_engine_threaded;
+extern const vm_engine_ops vm_engine_jit; /* x86-64 hosts */
 
 #endif

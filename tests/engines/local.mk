@@ -43,9 +43,47 @@ ENGINE_TESTS_THREADED = \
 	tests/engines/threaded/isa-illegal.test \
 	tests/engines/threaded/isa-control.test
 
-TESTS += $(ENGINE_TESTS_THREADED) tests/engines/check-lists
-check_SCRIPTS += $(ENGINE_TESTS_THREADED)
-CLEANFILES += $(ENGINE_TESTS_THREADED)
+ENGINE_TESTS_JIT = \
+	tests/engines/jit/guest-int_edge.test \
+	tests/engines/jit/guest-fp_env.test \
+	tests/engines/jit/guest-libm.test \
+	tests/engines/jit/guest-printf_strtod.test \
+	tests/engines/jit/guest-setjmp_varargs.test \
+	tests/engines/jit/guest-unwind.test \
+	tests/engines/jit/guest-malloc_big.test \
+	tests/engines/jit/guest-mmap_brk.test \
+	tests/engines/jit/guest-fileio.test \
+	tests/engines/jit/guest-stdin_echo.test \
+	tests/engines/jit/guest-argv_env.test \
+	tests/engines/jit/guest-exit_atexit.test \
+	tests/engines/jit/guest-exit_return.test \
+	tests/engines/jit/guest-exit_raw.test \
+	tests/engines/jit/guest-exit_group.test \
+	tests/engines/jit/guest-abort.test \
+	tests/engines/jit/guest-segv.test \
+	tests/engines/jit/guest-signals.test \
+	tests/engines/jit/guest-sigcontext.test \
+	tests/engines/jit/guest-sigterm.test \
+	tests/engines/jit/guest-segv_rethrow.test \
+	tests/engines/jit/guest-smc.test \
+	tests/engines/jit/guest-time_uname.test \
+	tests/engines/jit/guest-syscalls.test \
+	tests/engines/jit/guest-dynamic.test \
+	tests/engines/jit/isa-rv64i.test \
+	tests/engines/jit/isa-rv64m.test \
+	tests/engines/jit/isa-rv64a.test \
+	tests/engines/jit/isa-rv64f.test \
+	tests/engines/jit/isa-rv64d.test \
+	tests/engines/jit/isa-nanbox.test \
+	tests/engines/jit/isa-csr.test \
+	tests/engines/jit/isa-rvc.test \
+	tests/engines/jit/isa-random_ops.test \
+	tests/engines/jit/isa-illegal.test \
+	tests/engines/jit/isa-control.test
+
+TESTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT) tests/engines/check-lists
+check_SCRIPTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT)
+CLEANFILES += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT)
 EXTRA_DIST += tests/engines/run-engine tests/engines/vmsh-pair tests/engines/check-lists
 
 tests/engines/%.test: $(srcdir)/tests/engines/run-engine

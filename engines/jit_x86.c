@@ -1,0 +1,850 @@
+/*
+ * The x86-64 JIT: guest basic blocks (engines/block.h) become host code in a
+ * W^X code cache (jit_cache.h), chained to each other by patched direct
+ * jumps, with a hash of guest pc -> host code for indirect jumps.
+ *
+ * Code layout. Generated code runs with
+ *     rbx = struct jit (this engine), rbp = vm_cpu (guest registers at
+ *     [rbp + 8*r]), r13 = instructions the budget still allows,
+ *     r14 = code-page counts (SMC check), r15 = vm_mem (translation cache)
+ * entered through a prologue at the start of the cache, which saves the
+ * callee-saved registers and jumps to a block; every exit jumps back to the
+ * common epilogue with eax = why (EXIT_*). Guest registers live in vm_cpu,
+ * each instruction loads and stores them (no host register allocation yet).
+ *
+ * A block: `cmp r13, N; jb budget-exit` (so budget ends are exact: a block
+ * that does not fit is run by the instruction-at-a-time fallback), the body,
+ * `sub r13, N`, then the exits: for a direct target `jmp rel32` whose field
+ * first points at the very next bytes, a stub that stores the target pc and
+ * asks the dispatcher to chain (it patches the rel32 to the target block);
+ * for jalr an inline probe of the indirect table; else back to the dispatcher.
+ *
+ * Native: the integer ALU ops, mul/mulw, lui/auipc, branches, jal, jalr, and
+ * (fast or bare --tlb-mode) loads and stores through an inline probe of the
+ * address space's translation cache, stores also checking the code-page
+ * counts. Everything else — div/rem, mulh*, CSRs, atomics, F/D arithmetic,
+ * ecall, and every memory access in the TLB model's exact mode, where each
+ * instruction's fetch is also made by a helper — calls jit_helper, which
+ * executes one instruction with the shared semantics (semantics_ops.h) and
+ * says whether to go on or leave (trap: not retired; ecall, SMC, fence.i:
+ * retired). Exits therefore always leave c->pc and the count exact.
+ *
+ * Invalidation is global: a store into translated code (found by the helper,
+ * or by the inline path's code-page check sending the store to the helper),
+ * fence.i, or an invalidate() overlapping a block flushes the whole cache at
+ * the next dispatch, as does a full cache. Chains never outlive their target.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engines/block.h"
+#include "engines/engine.h"
+#include "engines/fpu.h"
+#include "engines/jit_cache.h"
+#include "engines/memacc.h"
+#include "engines/semantics.h"
+#include "engines/x86_emit.h"
+#include "vmlab/riscv.h"
+
+#define CACHE_SIZE (64u << 20)
+#define META_SIZE (64u << 20)
+#define HT_BITS 16
+#define JT_BITS 12
+#define MAX_BLOCK_CODE 16384 /* host bytes one block may need at most */
+
+enum { EXIT_LOOKUP = 0, EXIT_CHAIN = 1, EXIT_STOP = 2 };
+enum { H_CONT = 0, H_TRAP = 1, H_RETIRED = 2 };
+
+struct jinsn {
+    vm_rv_insn d;
+    uint64_t pc;
+    uint64_t idx; /* in its block */
+};
+
+struct jblock {
+    uint64_t pc, end;
+    struct jblock *hnext;
+    uint8_t *code; /* executable address */
+    uint32_t n;
+    struct jinsn ins[];
+};
+
+struct jit {
+    /* read and written by generated code: keep first (small displacements) */
+    uint64_t remaining;
+    uint8_t *chain_site;
+    uint64_t budget;            /* of this run: retired = budget - remaining */       /* executable address of a rel32 field to patch */
+    struct jtent { uint64_t pc; uint8_t *code; } jt[1u << JT_BITS];
+    vm_cpu *cpu;
+    vm_mem *mem;
+    uint16_t *cpcnt;
+    /* the rest is C's */
+    vm_hart *h;
+    int stop;                   /* for EXIT_STOP: enum vm_stop, or -1 to go on */
+    int flush_pending;
+    int exact;                  /* translated for the TLB model's exact mode */
+    int nbreak;                 /* breakpoints at translation (chaining off if any) */
+    vm_jit_cache cc;
+    size_t prologue_end;        /* offset of the first block in the cache */
+    int (*enter)(struct jit *, const uint8_t *code);
+    size_t exit_off;            /* offset of the common epilogue */
+    char *meta;                 /* block records, bump-allocated */
+    size_t meta_used;
+    struct jblock *ht[1u << HT_BITS];
+    vm_codepages cp;
+    FILE *dump;                 /* --jit-dump */
+    /* stats */
+    uint64_t blocks, host_bytes, chain_links, chain_exits, lookups, flushes, fallback_insns,
+        helper_calls;
+    uint64_t translate_ns;
+};
+
+#define OFF_REM ((int32_t)offsetof(struct jit, remaining))
+#define OFF_SITE ((int32_t)offsetof(struct jit, chain_site))
+#define OFF_JT ((int32_t)offsetof(struct jit, jt))
+#define OFF_CPU ((int32_t)offsetof(struct jit, cpu))
+#define OFF_MEM ((int32_t)offsetof(struct jit, mem))
+#define OFF_CP ((int32_t)offsetof(struct jit, cpcnt))
+#define XR(r) ((int32_t)(offsetof(vm_cpu, x) + 8 * (size_t)(r)))
+#define FR(r) ((int32_t)(offsetof(vm_cpu, f) + 8 * (size_t)(r)))
+#define OFF_PC ((int32_t)offsetof(vm_cpu, pc))
+#define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
+
+/* Integer nanoseconds: no host FP arithmetic may run while the guest's
+ * flags accumulate in MXCSR (fpu.c). */
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* {==== the helper: one instruction with the shared semantics =========== */
+
+/* Does a store of [va, va+size) hit translated code? Then flush before the
+ * next block. */
+static int smc_check(struct jit *j, uint64_t va, unsigned size)
+{
+    if (!vm_codepages_hit(&j->cp, va, size)) return 0;
+    for (size_t off = 0; off < j->meta_used;) {
+        struct jblock *b = (struct jblock *)(j->meta + off);
+        off += sizeof *b + sizeof(struct jinsn) * b->n;
+        if (b->pc < va + size && va < b->end) {
+            j->flush_pending = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Execute d at pc, the idx-th instruction of its block (j->remaining is the
+ * budget left at the block's entry). H_CONT: done, *next_pc is where to go;
+ * H_TRAP: c->pc at the instruction, not retired; H_RETIRED: retired and the
+ * block must be left (c->pc set; j->stop the reason, -1 to go on). */
+static int jit_exec(struct jit *j, const vm_rv_insn *d, uint64_t pc, uint64_t idx,
+                    uint64_t *next_pc)
+{
+    vm_hart *h = j->h;
+    vm_cpu *c = &h->cpu;
+    uint64_t *x = c->x;
+    uint64_t next = pc + d->len;
+    int smc = 0;
+#define X x
+#define A x[d->rs1]
+#define B x[d->rs2]
+#define IMM d->imm
+#define RD d->rd
+#define RS1 d->rs1
+#define RS2 d->rs2
+#define PC pc
+#define LEN d->len
+#define OP d->op
+#define RETIRED (c->insns + (j->budget - j->remaining) + idx)
+#define SET_RD(v) (x[d->rd] = (v))
+#define JUMP(t) (next = (t))
+#define BRANCH(cond) do { if (cond) next = pc + (uint64_t)d->imm; } while (0)
+#define LOAD(va, size, var) do { if (vm_eng_load(h, (va), (size), &(var))) goto trap; } while (0)
+#define STORE(va, size, val)                                                                 \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
+        smc |= smc_check(j, va_, (size));                                                    \
+    } while (0)
+#define AMO_PTR(p, va, size, acc)                                                            \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (!((p) = vm_eng_amo_ptr(h, va_, (size), (acc)))) goto trap;                       \
+        if ((acc) == VM_ACC_WRITE) smc |= smc_check(j, va_, (size));                        \
+    } while (0)
+#define TRAP() goto trap
+#define ILLEGAL() goto illegal
+#define ECALL() do { x[0] = 0; c->pc = next; j->stop = VM_STOP_ECALL; return H_RETIRED; } while (0)
+#define FENCE_I() (j->flush_pending = 1, smc = 1)
+#define SEM_OP(id, ...) case VM_RV_##id: { __VA_ARGS__; } break;
+    switch (d->op) {
+#include "engines/semantics_ops.h"
+    default:
+        if (vm_fpu_exec(c, d)) goto illegal;
+        break;
+    }
+#undef SEM_OP
+#undef X
+#undef A
+#undef B
+#undef IMM
+#undef RD
+#undef RS1
+#undef RS2
+#undef PC
+#undef LEN
+#undef OP
+#undef RETIRED
+#undef SET_RD
+#undef JUMP
+#undef BRANCH
+#undef LOAD
+#undef STORE
+#undef AMO_PTR
+#undef TRAP
+#undef ILLEGAL
+#undef ECALL
+#undef FENCE_I
+    x[0] = 0;
+    *next_pc = next;
+    if (smc) {
+        c->pc = next;
+        j->stop = -1;
+        return H_RETIRED;
+    }
+    return H_CONT;
+illegal:
+    c->trap_cause = VM_TRAP_ILLEGAL;
+    c->trap_tval = d->raw;
+    c->trap_bus = 0;
+trap:
+    x[0] = 0;
+    c->pc = pc;
+    j->stop = VM_STOP_TRAP;
+    return H_TRAP;
+}
+
+/* Called from generated code for an instruction it does not emit natively. */
+static int jit_helper(struct jit *j, const struct jinsn *ji)
+{
+    uint64_t next;
+    j->helper_calls++;
+    return jit_exec(j, &ji->d, ji->pc, ji->idx, &next);
+}
+
+/* The TLB model's exact mode: the instruction fetch the interpreter makes. */
+static int jit_fetch(struct jit *j, const struct jinsn *ji)
+{
+    vm_mem_fault f;
+    uint64_t pc = ji->pc;
+    if (vm_mem_ptr(j->mem, pc, VM_ACC_FETCH, &f) &&
+        !(ji->d.len == 4 && (pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2 &&
+          !vm_mem_ptr(j->mem, pc + 2, VM_ACC_FETCH, &f)))
+        return H_CONT;
+    vm_eng_set_fault(&j->h->cpu, VM_ACC_FETCH, &f);
+    j->h->cpu.pc = pc;
+    j->stop = VM_STOP_TRAP;
+    return H_TRAP;
+}
+
+/* {==== the cache ======================================================= */
+
+static inline unsigned hslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << HT_BITS) - 1); }
+static inline unsigned jslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << JT_BITS) - 1); }
+
+static void jit_flush(struct jit *j)
+{
+    memset(j->ht, 0, sizeof j->ht);
+    for (unsigned i = 0; i < (1u << JT_BITS); i++) j->jt[i].pc = 1; /* no block has an odd pc */
+    j->cc.used = j->prologue_end;
+    j->meta_used = 0;
+    vm_codepages_clear(&j->cp);
+    j->flush_pending = 0;
+    j->flushes++;
+}
+
+static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
+{
+    for (struct jblock *b = j->ht[hslot(pc)]; b; b = b->hnext)
+        if (b->pc == pc) return b;
+    return NULL;
+}
+
+/* {==== code generation ================================================= */
+
+static void emit_exit(x86_buf *b, struct jit *j, int why)
+{
+    x86_mov_imm(b, RAX, (uint64_t)why);
+    size_t f = x86_jmp(b);
+    x86_patch_rel32(b->start, f, j->exit_off);
+}
+
+/* After a helper call: leave if it said so (eax = H_TRAP or H_RETIRED),
+ * retiring idx instructions of the block, or idx + 1. */
+static void emit_check_exit(x86_buf *b, struct jit *j, uint32_t idx)
+{
+    x86_test_rr32(b, RAX, RAX);
+    size_t skip = x86_jcc(b, CC_E);
+    x86_lea(b, R13, R13, -(int32_t)idx + 1);
+    x86_alu_rr(b, ALU_SUB, R13, RAX, 1);
+    emit_exit(b, j, EXIT_STOP);
+    x86_patch_rel32(b->start, skip, x86_len(b));
+}
+
+static void emit_call(x86_buf *b, struct jit *j, const void *fn, const struct jinsn *ji)
+{
+    x86_store64(b, RBX, OFF_REM, R13); /* the helper may read the count (instret) */
+    x86_mov_rr(b, RDI, RBX);
+    x86_mov_imm(b, RSI, (uint64_t)(uintptr_t)ji);
+    x86_call_abs(b, fn);
+    emit_check_exit(b, j, (uint32_t)ji->idx);
+}
+
+/* Leave the block for guest pc `target`: a chainable jmp (its rel32 first
+ * points at the stub right after it) when no breakpoints are set. */
+static void emit_goto(x86_buf *b, struct jit *j, uint64_t target)
+{
+    size_t site = 0;
+    if (!j->nbreak) site = x86_jmp(b); /* rel 0: falls into the stub */
+    x86_mov_imm(b, RAX, target);
+    x86_store64(b, RBP, OFF_PC, RAX);
+    if (!j->nbreak) {
+        x86_mov_imm(b, RAX, (uint64_t)(uintptr_t)(j->cc.rx + site));
+        x86_store64(b, RBX, OFF_SITE, RAX);
+        emit_exit(b, j, EXIT_CHAIN);
+    } else {
+        emit_exit(b, j, EXIT_LOOKUP);
+    }
+}
+
+static int is_load(int op, int *size, int *sign, int *fp)
+{
+    *fp = 0;
+    *sign = 0;
+    switch (op) {
+    case VM_RV_LB: *sign = 1; /* fall through */
+    case VM_RV_LBU: *size = 1; return 1;
+    case VM_RV_LH: *sign = 1; /* fall through */
+    case VM_RV_LHU: *size = 2; return 1;
+    case VM_RV_LW: *sign = 1; /* fall through */
+    case VM_RV_LWU: *size = 4; return 1;
+    case VM_RV_LD: *size = 8; return 1;
+    case VM_RV_FLW: *size = 4; *fp = 1; return 1;
+    case VM_RV_FLD: *size = 8; *fp = 1; return 1;
+    }
+    return 0;
+}
+
+static int is_store(int op, int *size, int *fp)
+{
+    *fp = 0;
+    switch (op) {
+    case VM_RV_SB: *size = 1; return 1;
+    case VM_RV_SH: *size = 2; return 1;
+    case VM_RV_SW: *size = 4; return 1;
+    case VM_RV_SD: *size = 8; return 1;
+    case VM_RV_FSW: *size = 4; *fp = 1; return 1;
+    case VM_RV_FSD: *size = 8; *fp = 1; return 1;
+    }
+    return 0;
+}
+
+/* A load or store through the inline probe of the translation cache (fast
+ * and bare modes); the helper does misses, page-crossing accesses and
+ * stores into pages with translated code. */
+static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int store, int size,
+                     int sign, int fp)
+{
+    const vm_rv_insn *d = &ji->d;
+    int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
+    size_t slow[4];
+    int ns = 0;
+    x86_load64(b, RSI, RBP, XR(d->rs1));
+    if (d->imm) x86_alu_ri(b, ALU_ADD, RSI, (int32_t)d->imm, 1);
+    x86_mov_rr(b, RCX, RSI);
+    x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
+    x86_mov32(b, RDX, RCX);
+    x86_alu_ri(b, ALU_AND, RDX, VM_TCACHE_SIZE - 1, 0);
+    x86_shift_ri(b, SH_SHL, RDX, 4, 0);
+    x86_alu_rr(b, ALU_ADD, RDX, R15, 1);
+    x86_alu_rm(b, ALU_CMP, RCX, RDX, TC(acc));
+    slow[ns++] = x86_jcc(b, CC_NE);
+    if (size > 1) {
+        x86_mov32(b, RCX, RSI);
+        x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
+        x86_alu_ri(b, ALU_CMP, RCX, (int32_t)(VM_PAGE_SIZE - (unsigned)size), 0);
+        slow[ns++] = x86_jcc(b, CC_A);
+    }
+    if (store) { /* translated code on the page: the helper invalidates */
+        x86_mov_rr(b, RAX, RSI);
+        x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+        x86_alu_ri(b, ALU_AND, RAX, (1 << VM_CODEPAGE_BITS) - 1, 0);
+        x86_alu_rr(b, ALU_ADD, RAX, RAX, 1);
+        x86_alu_rr(b, ALU_ADD, RAX, R14, 1);
+        x86_cmp_mi(b, RAX, 0, 0, 2);
+        slow[ns++] = x86_jcc(b, CC_NE);
+    }
+    x86_load64(b, RDX, RDX, TC(acc) + 8);
+    x86_alu_rr(b, ALU_ADD, RDX, RSI, 1);
+    if (store) {
+        x86_load64(b, RAX, RBP, fp ? FR(d->rs2) : XR(d->rs2));
+        x86_store_n(b, RDX, 0, RAX, size);
+    } else {
+        x86_load_ext(b, RAX, RDX, 0, size, sign);
+        if (fp && size == 4) {
+            x86_mov_imm(b, RCX, 0xffffffff00000000ull);
+            x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
+        }
+        if (fp) x86_store64(b, RBP, FR(d->rd), RAX);
+        else if (d->rd) x86_store64(b, RBP, XR(d->rd), RAX);
+    }
+    size_t done = x86_jmp(b);
+    for (int i = 0; i < ns; i++) x86_patch_rel32(b->start, slow[i], x86_len(b));
+    emit_call(b, j, (const void *)jit_helper, ji);
+    x86_patch_rel32(b->start, done, x86_len(b));
+}
+
+/* Native code for one integer instruction; 0 if it has none (use the helper). */
+static int emit_alu(x86_buf *b, const vm_rv_insn *d, uint64_t pc)
+{
+    int32_t imm = (int32_t)d->imm;
+    int rd = d->rd;
+    int op = -1, w64 = 1, sh = -1, cc = -1, sx = 0;
+    switch (d->op) {
+    case VM_RV_LUI:
+        if (rd) x86_store_imm(b, RBP, XR(rd), imm);
+        return 1;
+    case VM_RV_AUIPC:
+        if (rd) {
+            x86_mov_imm(b, RAX, pc + (uint64_t)d->imm);
+            x86_store64(b, RBP, XR(rd), RAX);
+        }
+        return 1;
+    case VM_RV_FENCE: return 1;
+    case VM_RV_ADDI: op = ALU_ADD; break;
+    case VM_RV_XORI: op = ALU_XOR; break;
+    case VM_RV_ORI: op = ALU_OR; break;
+    case VM_RV_ANDI: op = ALU_AND; break;
+    case VM_RV_ADDIW: op = ALU_ADD; w64 = 0; sx = 1; break;
+    case VM_RV_SLTI: cc = CC_L; break;
+    case VM_RV_SLTIU: cc = CC_B; break;
+    case VM_RV_SLLI: sh = SH_SHL; break;
+    case VM_RV_SRLI: sh = SH_SHR; break;
+    case VM_RV_SRAI: sh = SH_SAR; break;
+    case VM_RV_SLLIW: sh = SH_SHL; w64 = 0; sx = 1; break;
+    case VM_RV_SRLIW: sh = SH_SHR; w64 = 0; sx = 1; break;
+    case VM_RV_SRAIW: sh = SH_SAR; w64 = 0; sx = 1; break;
+    default: goto reg_reg;
+    }
+    if (!rd) return 1;
+    x86_load64(b, RAX, RBP, XR(d->rs1));
+    if (op >= 0) {
+        x86_alu_ri(b, op, RAX, imm, w64);
+    } else if (sh >= 0) {
+        x86_shift_ri(b, sh, RAX, imm, w64);
+    } else {
+        x86_alu_ri(b, ALU_CMP, RAX, imm, 1);
+        x86_setcc_zx(b, cc, RAX);
+    }
+    if (sx) x86_movsxd(b, RAX, RAX);
+    x86_store64(b, RBP, XR(rd), RAX);
+    return 1;
+
+reg_reg:
+    switch (d->op) {
+    case VM_RV_ADD: op = ALU_ADD; break;
+    case VM_RV_SUB: op = ALU_SUB; break;
+    case VM_RV_XOR: op = ALU_XOR; break;
+    case VM_RV_OR: op = ALU_OR; break;
+    case VM_RV_AND: op = ALU_AND; break;
+    case VM_RV_ADDW: op = ALU_ADD; w64 = 0; sx = 1; break;
+    case VM_RV_SUBW: op = ALU_SUB; w64 = 0; sx = 1; break;
+    case VM_RV_SLT: cc = CC_L; break;
+    case VM_RV_SLTU: cc = CC_B; break;
+    case VM_RV_SLL: sh = SH_SHL; break;
+    case VM_RV_SRL: sh = SH_SHR; break;
+    case VM_RV_SRA: sh = SH_SAR; break;
+    case VM_RV_SLLW: sh = SH_SHL; w64 = 0; sx = 1; break;
+    case VM_RV_SRLW: sh = SH_SHR; w64 = 0; sx = 1; break;
+    case VM_RV_SRAW: sh = SH_SAR; w64 = 0; sx = 1; break;
+    case VM_RV_MUL: op = 100; break;
+    case VM_RV_MULW: op = 100; w64 = 0; sx = 1; break;
+    default: return 0;
+    }
+    if (!rd) return 1;
+    x86_load64(b, RAX, RBP, XR(d->rs1));
+    x86_load64(b, RCX, RBP, XR(d->rs2));
+    if (op == 100) {
+        x86_imul_rr(b, RAX, RCX, w64);
+    } else if (op >= 0) {
+        x86_alu_rr(b, op, RAX, RCX, w64);
+    } else if (sh >= 0) {
+        x86_shift_cl(b, sh, RAX, w64);
+    } else {
+        x86_alu_rr(b, ALU_CMP, RAX, RCX, 1);
+        x86_setcc_zx(b, cc, RAX);
+    }
+    if (sx) x86_movsxd(b, RAX, RAX);
+    x86_store64(b, RBP, XR(rd), RAX);
+    return 1;
+}
+
+/* Host code for block `blk` at the cache's current end. 0, or -1 if it did not fit. */
+static int emit_block(struct jit *j, struct jblock *blk)
+{
+    x86_buf b;
+    size_t start = j->cc.used, room = j->cc.size - start;
+    x86_init(&b, j->cc.rw, start + (room < MAX_BLOCK_CODE ? room : MAX_BLOCK_CODE));
+    b.p = j->cc.rw + start;
+    uint32_t n = blk->n;
+
+    /* the budget: a block runs whole or not at all */
+    x86_alu_ri(&b, ALU_CMP, R13, (int32_t)n, 1);
+    size_t fits = x86_jcc(&b, CC_AE);
+    x86_mov_imm(&b, RAX, blk->pc);
+    x86_store64(&b, RBP, OFF_PC, RAX);
+    emit_exit(&b, j, EXIT_LOOKUP);
+    x86_patch_rel32(b.start, fits, x86_len(&b));
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct jinsn *ji = &blk->ins[i];
+        const vm_rv_insn *d = &ji->d;
+        uint64_t pc = ji->pc;
+        int size, sign, fp;
+        if (j->exact) emit_call(&b, j, (const void *)jit_fetch, ji);
+        int cls = vm_rv_op_class(d->op);
+        if (cls == VM_RV_CLASS_BRANCH) {
+            static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
+            x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+            x86_load64(&b, RAX, RBP, XR(d->rs1));
+            x86_alu_rm(&b, ALU_CMP, RAX, RBP, XR(d->rs2));
+            size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
+            emit_goto(&b, j, pc + d->len);
+            x86_patch_rel32(b.start, taken, x86_len(&b));
+            emit_goto(&b, j, pc + (uint64_t)d->imm);
+            goto done;
+        }
+        if (d->op == VM_RV_JAL) {
+            if (d->rd) {
+                x86_mov_imm(&b, RAX, pc + d->len);
+                x86_store64(&b, RBP, XR(d->rd), RAX);
+            }
+            x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+            emit_goto(&b, j, pc + (uint64_t)d->imm);
+            goto done;
+        }
+        if (d->op == VM_RV_JALR) {
+            x86_load64(&b, RAX, RBP, XR(d->rs1));
+            if (d->imm) x86_alu_ri(&b, ALU_ADD, RAX, (int32_t)d->imm, 1);
+            x86_alu_ri(&b, ALU_AND, RAX, -2, 1);
+            if (d->rd) {
+                x86_mov_imm(&b, RCX, pc + d->len);
+                x86_store64(&b, RBP, XR(d->rd), RCX);
+            }
+            x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+            x86_store64(&b, RBP, OFF_PC, RAX);
+            if (!j->nbreak) { /* probe the indirect table */
+                x86_mov_rr(&b, RCX, RAX);
+                x86_shift_ri(&b, SH_SHR, RCX, 1, 1);
+                x86_alu_ri(&b, ALU_AND, RCX, (1 << JT_BITS) - 1, 0);
+                x86_shift_ri(&b, SH_SHL, RCX, 4, 0);
+                x86_alu_rr(&b, ALU_ADD, RCX, RBX, 1);
+                x86_alu_rm(&b, ALU_CMP, RAX, RCX, OFF_JT);
+                size_t miss = x86_jcc(&b, CC_NE);
+                x86_load64(&b, RCX, RCX, OFF_JT + 8);
+                x86_jmp_reg(&b, RCX);
+                x86_patch_rel32(b.start, miss, x86_len(&b));
+            }
+            emit_exit(&b, j, EXIT_LOOKUP);
+            goto done;
+        }
+        if (!j->exact && is_load(d->op, &size, &sign, &fp)) {
+            emit_mem(&b, j, ji, 0, size, sign, fp);
+            continue;
+        }
+        if (!j->exact && is_store(d->op, &size, &fp)) {
+            emit_mem(&b, j, ji, 1, size, 0, fp);
+            continue;
+        }
+        if (emit_alu(&b, d, pc)) continue;
+        emit_call(&b, j, (const void *)jit_helper, ji);
+    }
+    /* fell off the end (length limit, or an instruction that ends blocks
+     * without jumping: atomics, fence, ecall's successor...) */
+    x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+    emit_goto(&b, j, blk->end);
+done:
+    if (b.bad) return -1;
+    blk->code = j->cc.rx + start;
+    j->host_bytes += x86_len(&b) - start;
+    j->cc.used = x86_len(&b);
+    j->cc.used = (j->cc.used + 15) & ~(size_t)15;
+    if (j->cc.used > j->cc.size) j->cc.used = j->cc.size;
+    return 0;
+}
+
+/* Translate the block at pc. NULL and *fault = 1: its first fetch faults
+ * (*f); NULL and *fault = 0: it cannot be translated (run it by the
+ * fallback). */
+static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f, int *fault)
+{
+    uint64_t t0 = now_ns();
+    vm_rv_insn d[VM_BLOCK_MAX];
+    uint64_t end;
+    *fault = 0;
+    int n = vm_block_decode(j->h, pc, VM_BLOCK_MAX, j->exact, d, &end, f);
+    if (n == 0) {
+        *fault = 1;
+        return NULL;
+    }
+    size_t msize = sizeof(struct jblock) + sizeof(struct jinsn) * (size_t)n;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt || j->meta_used + msize > META_SIZE || j->cc.size - j->cc.used < 256) jit_flush(j);
+        if (vm_codepages_add(&j->cp, pc, end, +1)) continue;
+        struct jblock *blk = (struct jblock *)(j->meta + j->meta_used);
+        blk->pc = pc;
+        blk->end = end;
+        blk->n = (uint32_t)n;
+        for (int i = 0; i < n; i++) {
+            blk->ins[i].d = d[i];
+            blk->ins[i].pc = i ? blk->ins[i - 1].pc + d[i - 1].len : pc;
+            blk->ins[i].idx = (uint64_t)i;
+        }
+        if (emit_block(j, blk)) {
+            vm_codepages_add(&j->cp, pc, end, -1);
+            continue;
+        }
+        j->meta_used += msize;
+        unsigned hs = hslot(pc);
+        blk->hnext = j->ht[hs];
+        j->ht[hs] = blk;
+        j->jt[jslot(pc)].pc = pc;
+        j->jt[jslot(pc)].code = blk->code;
+        j->blocks++;
+        j->translate_ns += now_ns() - t0;
+        return blk;
+    }
+    j->translate_ns += now_ns() - t0;
+    return NULL;
+}
+
+/* Patch the chain site (a rel32 in the executable view) to jump to blk. */
+static void jit_link(struct jit *j, uint8_t *site, const struct jblock *blk)
+{
+    size_t field = (size_t)(site - j->cc.rx);
+    x86_patch_rel32(j->cc.rw, field, (size_t)(blk->code - j->cc.rx));
+    j->chain_links++;
+}
+
+/* {==== the dispatcher ================================================== */
+
+/* Run k instructions of the block at pc one at a time (the budget ends
+ * inside it, or it could not be translated). Returns -1 to go on, or a stop. */
+static int jit_fallback(struct jit *j, const vm_rv_insn *d, int k, uint64_t pc)
+{
+    vm_cpu *c = &j->h->cpu;
+    for (int i = 0; i < k; i++) {
+        struct jinsn ji = {.d = d[i], .pc = pc, .idx = 0};
+        uint64_t next;
+        if (j->exact && jit_fetch(j, &ji) != H_CONT) return VM_STOP_TRAP;
+        int r = jit_exec(j, &d[i], pc, 0, &next);
+        j->fallback_insns++;
+        if (r == H_TRAP) return VM_STOP_TRAP;
+        j->remaining--;
+        if (r == H_RETIRED) return j->stop;
+        pc = c->pc = next;
+    }
+    return -1;
+}
+
+static int jit_run(void *st, vm_hart *h, uint64_t budget)
+{
+    struct jit *j = st;
+    vm_cpu *c = &h->cpu;
+    int stop = VM_STOP_BUDGET;
+    vm_mem_fault f;
+    j->h = h;
+    j->cpu = c;
+    j->mem = h->mem;
+    j->budget = j->remaining = budget;
+    uint32_t host_fp = vm_fpu_enter();
+    if (vm_hart_fetch_exact(h) != j->exact || (h->nbreak != 0) != j->nbreak) {
+        jit_flush(j);
+        j->exact = vm_hart_fetch_exact(h);
+        j->nbreak = h->nbreak != 0;
+    }
+    for (;;) {
+        if (j->flush_pending) jit_flush(j);
+        if (j->remaining == 0) break;
+        uint64_t pc = c->pc;
+        if (__builtin_expect(h->nbreak != 0, 0) && vm_hart_is_break(h, pc)) {
+            if (pc != h->break_resume) {
+                stop = VM_STOP_BREAK;
+                break;
+            }
+            h->break_resume = 1;
+        }
+        j->lookups++;
+        struct jblock *blk = jit_lookup(j, pc);
+        if (!blk) {
+            int fault;
+            blk = jit_translate(j, pc, &f, &fault);
+            if (!blk) {
+                if (fault) {
+                    vm_eng_set_fault(c, VM_ACC_FETCH, &f);
+                    stop = VM_STOP_TRAP;
+                    break;
+                }
+                vm_rv_insn d[VM_BLOCK_MAX];
+                uint64_t end;
+                int k = vm_block_decode(h, pc, 1, j->exact, d, &end, &f);
+                int r = jit_fallback(j, d, k, pc);
+                if (r >= 0) {
+                    stop = r;
+                    break;
+                }
+                continue;
+            }
+        }
+        if (blk->n > j->remaining) {
+            vm_rv_insn d[VM_BLOCK_MAX];
+            for (uint32_t i = 0; i < blk->n; i++) d[i] = blk->ins[i].d;
+            int r = jit_fallback(j, d, (int)j->remaining, pc);
+            if (r >= 0) {
+                stop = r;
+                break;
+            }
+            continue;
+        }
+        int why = j->enter(j, blk->code);
+        if (why == EXIT_STOP) {
+            if (j->stop >= 0) {
+                stop = j->stop;
+                break;
+            }
+        } else if (why == EXIT_CHAIN && !j->flush_pending) {
+            uint8_t *site = j->chain_site;
+            uint64_t gen = j->flushes;
+            struct jblock *to = jit_lookup(j, c->pc);
+            if (!to) {
+                int fault;
+                to = jit_translate(j, c->pc, &f, &fault);
+            }
+            if (to && gen == j->flushes) jit_link(j, site, to);
+        }
+    }
+    c->x[0] = 0;
+    vm_fpu_leave(c, host_fp);
+    c->insns += budget - j->remaining;
+    return stop;
+}
+
+/* {==== the engine ====================================================== */
+
+/* The prologue (enter) and the common epilogue at the start of the cache. */
+static int emit_prologue(struct jit *j)
+{
+    x86_buf b;
+    x86_init(&b, j->cc.rw, 256);
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    for (int i = 0; i < 6; i++) x86_push(&b, saved[i]);
+    x86_alu_ri(&b, ALU_SUB, RSP, 8, 1); /* 16-byte alignment for helper calls */
+    x86_mov_rr(&b, RBX, RDI);
+    x86_load64(&b, RBP, RBX, OFF_CPU);
+    x86_load64(&b, R13, RBX, OFF_REM);
+    x86_load64(&b, R14, RBX, OFF_CP);
+    x86_load64(&b, R15, RBX, OFF_MEM);
+    x86_jmp_reg(&b, RSI);
+    j->exit_off = x86_len(&b);
+    x86_store64(&b, RBX, OFF_REM, R13);
+    x86_alu_ri(&b, ALU_ADD, RSP, 8, 1);
+    for (int i = 5; i >= 0; i--) x86_pop(&b, saved[i]);
+    x86_ret(&b);
+    if (b.bad) return -1;
+    j->prologue_end = (x86_len(&b) + 15) & ~(size_t)15;
+    uint8_t *entry = j->cc.rx;
+    memcpy(&j->enter, &entry, sizeof entry);
+    return 0;
+}
+
+static void jit_destroy(void *st)
+{
+    struct jit *j = st;
+    if (!j) return;
+    vm_jit_cache_fini(&j->cc);
+    vm_codepages_fini(&j->cp);
+    free(j->meta);
+    free(j);
+}
+
+static void *jit_create(vm_hart *h, vm_error *err)
+{
+    struct jit *j = calloc(1, sizeof *j);
+    if (!j) goto nomem;
+    j->h = h;
+    j->meta = malloc(META_SIZE);
+    if (!j->meta || vm_codepages_init(&j->cp)) goto nomem;
+    j->cpcnt = j->cp.cnt;
+    if (vm_jit_cache_init(&j->cc, CACHE_SIZE, err)) {
+        jit_destroy(j);
+        return NULL;
+    }
+    if (emit_prologue(j)) goto nomem;
+    j->exact = vm_hart_fetch_exact(h);
+    j->nbreak = h->nbreak != 0;
+    jit_flush(j);
+    j->flushes = 0;
+    return j;
+nomem:
+    jit_destroy(j);
+    vm_error_set(err, VM_ENOMEM, "jit: out of host memory");
+    return NULL;
+}
+
+static int jit_step(void *st, vm_hart *h) { return jit_run(st, h, 1); }
+
+/* Code in [va, va+len) changed or went away: flush if a block overlaps it. */
+static void jit_invalidate(void *st, uint64_t va, uint64_t len)
+{
+    struct jit *j = st;
+    if (!len) len = 1;
+    uint64_t end = va + len < va ? UINT64_MAX : va + len;
+    for (size_t off = 0; off < j->meta_used;) {
+        struct jblock *b = (struct jblock *)(j->meta + off);
+        off += sizeof *b + sizeof(struct jinsn) * b->n;
+        if (b->pc < end && va < b->end) {
+            jit_flush(j);
+            return;
+        }
+    }
+}
+
+static int jit_stats(void *st, char *buf, size_t size)
+{
+    struct jit *j = st;
+    return snprintf(buf, size,
+                    "\"blocks_translated\": %llu, \"host_bytes\": %llu, \"chain_links\": %llu, "
+                    "\"dispatches\": %llu, \"cache_flushes\": %llu, \"helper_calls\": %llu, "
+                    "\"fallback_insns\": %llu, \"translate_s\": %.6f",
+                    (unsigned long long)j->blocks, (unsigned long long)j->host_bytes,
+                    (unsigned long long)j->chain_links, (unsigned long long)j->lookups,
+                    (unsigned long long)j->flushes, (unsigned long long)j->helper_calls,
+                    (unsigned long long)j->fallback_insns, (double)j->translate_ns * 1e-9);
+}
+
+const vm_engine_ops vm_engine_jit = {
+    .name = "jit",
+    .create = jit_create,
+    .run = jit_run,
+    .step = jit_step,
+    .invalidate = jit_invalidate,
+    .stats = jit_stats,
+    .destroy = jit_destroy,
+};
