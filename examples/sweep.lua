@@ -1,6 +1,5 @@
--- Sweep a parameter over a program and write the results as CSV and as an
--- SVG plot. Until the MMU and TLB model land (issue 3), the parameter is the
--- program's input size; the TLB size/policy sweep comes with the MMU.
+-- Sweep a program's input size and write the retired instructions as CSV and
+-- as an SVG plot (tlb_sweep.lua sweeps the TLB's size and policy instead).
 --   vmsh examples/sweep.lua PROG OUT_PREFIX N1 N2 ...
 -- PROG is run as "PROG N" for each N (e.g. mandel's iteration count).
 local vm = require "vmlab"

@@ -601,7 +601,7 @@ static int vm_machine_ctor(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
     lvm_checkkeys(L, 1, "vm.machine", machine_keys, machine_later,
-                  "the MMU and TLB model come with issue 3");
+                  "vmlab has no memory-size option yet");
     /* defaults: vm.defaults (vmsh -L, --engine, --strict) */
     lua_getfield(L, lua_upvalueindex(1), "defaults");
     int defs = lua_gettop(L);
@@ -633,7 +633,7 @@ static int vm_machine_ctor(lua_State *L)
         lm->tlbp[i].lm = lm;
         lm->tlbp[i].level = i;
     }
-    if (mem_options(L, 1, lm)) return lua_error(L);
+    if (mem_options(L, defs, lm) || mem_options(L, 1, lm)) return lua_error(L);
     vm_error err;
     if (!(lm->m = new_vm(L, lm, &err))) return luaL_error(L, "vm.machine: %s", err.msg);
     return 1;

@@ -147,7 +147,8 @@ static void usage_lua(FILE *f)
                "  -e CODE           run the Lua CODE\n"
                "  -i                stay interactive after the script or -e\n"
                "  -                 read the Lua script from stdin\n"
-               "  -L DIR, --engine=NAME, --strict   defaults for vm.machine{} (vm.defaults)\n"
+               "  -L DIR, --engine=NAME, --strict, --mmu=, --tlb=, --tlb-mode=, --pages=, --ad=\n"
+               "                    defaults for vm.machine{} (vm.defaults)\n"
                "See doc/vmsh.md. For programs: vmsh [OPTIONS] PROG [ARGS...] (vmsh --help).\n");
 }
 
@@ -193,6 +194,9 @@ int vmsh_lua_dispatch(int argc, char **argv, int *status)
         else if (!strncmp(a, "--engine=", 9)) engine = a + 9;
         else if (!strcmp(a, "--engine") && i + 1 < end) engine = argv[++i];
         else if (!strcmp(a, "--strict")) strict = 1;
+        else if (!strncmp(a, "--mmu=", 6) || !strncmp(a, "--tlb=", 6) || !strncmp(a, "--tlb-mode=", 11) ||
+                 !strncmp(a, "--pages=", 8) || !strncmp(a, "--ad=", 5))
+            continue; /* vm.defaults, below */
         else if (!strcmp(a, "--lua-help")) { usage_lua(stdout); *status = 0; return 1; }
         else {
             fprintf(stderr, "vmsh: option '%s' is not supported with Lua (see vmsh --lua-help)\n", a);
@@ -213,6 +217,16 @@ int vmsh_lua_dispatch(int argc, char **argv, int *status)
     if (engine) { lua_pushstring(L, engine); lua_setfield(L, -2, "engine"); }
     if (sysroot) { lua_pushstring(L, sysroot); lua_setfield(L, -2, "sysroot"); }
     if (strict) { lua_pushboolean(L, 1); lua_setfield(L, -2, "strict"); }
+    for (i = 1; i < end; i++) { /* --mmu=, --tlb=, --tlb-mode=, --pages=, --ad= */
+        static const char *const mo[][2] = {{"--mmu=", "mmu"}, {"--tlb=", "tlb"}, {"--tlb-mode=", "tlb_mode"},
+                                            {"--pages=", "pages"}, {"--ad=", "ad"}};
+        for (size_t k = 0; k < sizeof mo / sizeof *mo; k++)
+            if (!strncmp(argv[i], mo[k][0], strlen(mo[k][0]))) {
+                lua_pushstring(L, argv[i] + strlen(mo[k][0]));
+                lua_setfield(L, -2, mo[k][1]);
+            }
+        if (!strcmp(argv[i], "-e") || !strcmp(argv[i], "-L") || !strcmp(argv[i], "--engine")) i++;
+    }
     lua_pop(L, 2);
     /* arg: arg[0] the script, arg[1..] its arguments, negatives vmsh and options */
     lua_createtable(L, argc, script + 1);
