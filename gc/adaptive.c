@@ -1,40 +1,48 @@
 /*
  * adaptive: the default policy. The mechanism (run the policy after each
- * collection, switch collectors at the next safe point by evacuation, measure
- * each collector's throughput over its tenure) lives in heap.c; this file is
- * only the decision, one small function a script can replace through
+ * collection, switch collectors at the next safe point by evacuation,
+ * measure each collector's recent throughput: bytes allocated per CPU second
+ * over its last four collection intervals) lives in heap.c; this file is only
+ * the decision, one small function a script can replace through
  * vm_gc_set_policy.
  *
- * Reasoning, in order, never sooner than 16 collections after a switch (a
- * program's start, building its data, looks nothing like its steady state,
- * and every switch copies the live data once):
- *  - A pause target that the running collector misses by 2x is the strongest
- *    signal: go incremental.
- *  - Generational pays off when most of the nursery dies; when on average
- *    more than 80% of it survives, copying is wasted work: use mark-sweep,
- *    whose cost does not depend on survival.
- *  - Under mark-sweep, if generational was measured faster (bytes allocated
- *    per CPU second over its last tenure) by more than 10%, go back.
- * The first version switched on a 50% survival average after 4 collections;
- * binary-trees' stretch tree made it leave generational for good, 1.2-1.5x
- * slower than staying (bench/gc/run, 2026-11-22).
+ * It starts generational and decides only with evidence: at least 4
+ * collections and max_heap bytes (4 x live without a limit) allocated since
+ * the last switch, since a program's start looks nothing like its steady
+ * state and every switch copies the live data once.
+ *  - A pause target that the running collector misses by 2x: go incremental.
+ *  - Generational with much of the nursery surviving (over 30%) and over 20%
+ *    of the time in GC, recently: copying may be wasted work. Try mark-sweep.
+ *  - After that trial, measure generational once more (its first measure
+ *    included the program's start), then keep whichever of the two was
+ *    measured faster, switching only for a 10% gain.
+ * Measured on bench/gc/run (2026-11-22): a first version that left
+ * generational after 4 collections at 50% survival was fooled by
+ * binary-trees' stretch tree and ran 1.2-1.5x slower than the best fixed
+ * collector; requiring 16 collections then never left generational on the
+ * synthetic mutator, where mark-sweep is 1.5x faster.
  */
 #include "gc/gc_priv.h"
 
 void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_decision *out)
 {
     (void)ud;
-    if (in->since_switch < 16) return;
+    size_t enough = in->max_heap ? in->max_heap : 4 * in->live;
+    if (in->since_switch < 4 || in->alloc_since_switch < enough || in->throughput <= 0) return;
     if (in->pause_target_ns && in->collector != VM_GC_INCREMENTAL &&
         in->max_pause_ns > 2 * in->pause_target_ns) {
         out->collector = VM_GC_INCREMENTAL;
         return;
     }
-    if (in->collector == VM_GC_GENERATIONAL && in->survival_avg > 0.8) {
-        out->collector = VM_GC_MARKSWEEP;
-        return;
+    double gen = in->throughput_of[VM_GC_GENERATIONAL], ms = in->throughput_of[VM_GC_MARKSWEEP];
+    if (in->collector == VM_GC_GENERATIONAL) {
+        if (in->tenures_of[VM_GC_MARKSWEEP] == 0) {
+            if (in->survival_avg > 0.3 && in->gc_share > 0.2) out->collector = VM_GC_MARKSWEEP;
+        } else if (ms > 1.1 * in->throughput) {
+            out->collector = VM_GC_MARKSWEEP;
+        }
+    } else if (in->collector == VM_GC_MARKSWEEP) {
+        if (in->tenures_of[VM_GC_GENERATIONAL] == 1 || gen > 1.1 * in->throughput)
+            out->collector = VM_GC_GENERATIONAL;
     }
-    double gen = in->throughput_of[VM_GC_GENERATIONAL];
-    if (in->collector == VM_GC_MARKSWEEP && gen > 0 && in->throughput < 0.9 * gen)
-        out->collector = VM_GC_GENERATIONAL;
 }

@@ -172,7 +172,13 @@ struct vm_gc_heap {
     void *policy_ud;
     uint64_t coll_at_switch;
     uint64_t gcns_at_switch, t_at_switch, alloc_at_switch, cpu_at_switch;
-    double tput[VM_GC_NKINDS]; /* bytes per CPU second in each collector's last tenure */
+    double tput[VM_GC_NKINDS]; /* recent bytes per CPU second when each was last switched from */
+    unsigned tenures[VM_GC_NKINDS]; /* how many times each was measured so */
+    struct gc_sample { /* taken at the last collection ends: the policy's "recent" window */
+        uint64_t alloc, cpu, wall, gc, surv_n;
+        double surv_sum;
+    } ring[5];
+    unsigned ring_n, ring_i;
     double surv_at_switch;
     uint64_t survn_at_switch, maxpause_since_switch;
     double last_survival;

@@ -213,7 +213,8 @@ void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void
 /* ---- allocation and barriers --------------------------------------------- */
 
 static void run_policy(vm_gc_heap *h);
-static double tenure_throughput(vm_gc_heap *h);
+static double recent_throughput(vm_gc_heap *h);
+static void ring_sample(vm_gc_heap *h);
 
 vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsigned nbytes,
                            vm_error *err)
@@ -256,9 +257,20 @@ int vm_gc_collect(vm_gc_heap *h, int full, vm_error *err)
     return 0;
 }
 
+static void ring_sample(vm_gc_heap *h)
+{
+    h->ring[h->ring_i] = (struct gc_sample){h->m.alloc_bytes, gc_cpu_now(), gc_now(),
+                                            h->mx.gc_total,   h->mx.surv_n, h->mx.surv_sum};
+    h->ring_i = (h->ring_i + 1) % 5;
+    if (h->ring_n < 5) h->ring_n++;
+}
+
 int gc_after_collect(vm_gc_heap *h, vm_error *err)
 {
-    if (h->adaptive) h->policy_due = true;
+    if (h->adaptive) {
+        h->policy_due = true;
+        ring_sample(h);
+    }
     if (h->cfg.flags & VM_GC_VERIFY) return vm_gc_verify(h, err);
     return 0;
 }
@@ -330,8 +342,11 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
     h->ops = new_ops;
     h->m = keep;
     if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
-    if (h->mx.minor + h->mx.major + h->mx.full > h->coll_at_switch)
-        h->tput[h->kind] = tenure_throughput(h);
+    double recent = recent_throughput(h);
+    if (recent > 0) {
+        h->tput[h->kind] = recent;
+        h->tenures[h->kind]++;
+    }
     h->kind = kind;
     h->mx.switches++;
     h->coll_at_switch = h->mx.minor + h->mx.major + h->mx.full;
@@ -342,6 +357,8 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
     h->surv_at_switch = h->mx.surv_sum;
     h->survn_at_switch = h->mx.surv_n;
     h->maxpause_since_switch = 0;
+    h->ring_n = h->ring_i = 0;
+    if (h->adaptive) ring_sample(h);
     gc_pause_end(h);
     if (e.nomem)
         return vm_error_set(err, VM_ENOMEM, "gc: host out of memory while switching; heap lost");
@@ -367,11 +384,16 @@ void vm_gc_set_policy(vm_gc_heap *h, vm_gc_policy_fn fn, void *ud)
     h->policy_ud = fn ? ud : NULL;
 }
 
-/* Bytes allocated per CPU second since the running collector took over. */
-static double tenure_throughput(vm_gc_heap *h)
+/* Bytes allocated per CPU second over the last (up to) 4 collection
+ * intervals of the running collector: recent, so that a program's start
+ * (building its data) does not stand for its steady state. */
+static double recent_throughput(vm_gc_heap *h)
 {
-    uint64_t cpu = gc_cpu_now() - h->cpu_at_switch;
-    return cpu ? (double)(h->m.alloc_bytes - h->alloc_at_switch) / ((double)cpu * 1e-9) : 0;
+    if (h->ring_n < 2) return 0;
+    const struct gc_sample *a = &h->ring[h->ring_n < 5 ? 0 : h->ring_i],
+                           *b = &h->ring[(h->ring_i + 4) % 5];
+    uint64_t cpu = b->cpu - a->cpu;
+    return cpu ? (double)(b->alloc - a->alloc) / ((double)cpu * 1e-9) : 0;
 }
 
 static void run_policy(vm_gc_heap *h)
@@ -379,26 +401,29 @@ static void run_policy(vm_gc_heap *h)
     h->policy_due = false;
     if (!h->adaptive) return;
     vm_gc_policy_input in = {0};
-    uint64_t now = gc_now(), gcns = h->mx.gc_total;
     in.collector = h->kind;
     in.collections = h->mx.minor + h->mx.major + h->mx.full;
     in.since_switch = in.collections - h->coll_at_switch;
     in.survival = h->last_survival;
-    uint64_t sn = h->mx.surv_n - h->survn_at_switch;
-    in.survival_avg = sn ? (h->mx.surv_sum - h->surv_at_switch) / (double)sn : 0;
     in.last_pause_ns = h->mx.np ? h->mx.p[h->mx.np - 1].end - h->mx.p[h->mx.np - 1].start : 0;
     in.max_pause_ns = h->maxpause_since_switch;
-    uint64_t t0 = h->t_at_switch ? h->t_at_switch : h->mx.t0;
-    double run = (double)(now - t0), g = (double)(gcns - h->gcns_at_switch);
-    in.gc_share = run > 0 ? g / run : 0;
-    in.alloc_rate =
-        run > g ? (double)(h->m.alloc_bytes - h->alloc_at_switch) / ((run - g) * 1e-9) : 0;
+    if (h->ring_n >= 2) { /* the recent window: up to 4 collection intervals */
+        const struct gc_sample *a = &h->ring[h->ring_n < 5 ? 0 : h->ring_i];
+        const struct gc_sample *b = &h->ring[(h->ring_i + 4) % 5];
+        uint64_t sn = b->surv_n - a->surv_n;
+        double run = (double)(b->wall - a->wall), g = (double)(b->gc - a->gc);
+        in.survival_avg = sn ? (b->surv_sum - a->surv_sum) / (double)sn : h->last_survival;
+        in.gc_share = run > 0 ? g / run : 0;
+        in.alloc_rate = run > g ? (double)(b->alloc - a->alloc) / ((run - g) * 1e-9) : 0;
+    }
     in.live = h->mx.live_last;
     in.heap = h->committed;
     in.max_heap = h->cfg.max_heap;
     in.pause_target_ns = h->cfg.pause_target_ns;
-    in.throughput = tenure_throughput(h);
+    in.throughput = recent_throughput(h);
+    in.alloc_since_switch = h->m.alloc_bytes - h->alloc_at_switch;
     memcpy(in.throughput_of, h->tput, sizeof in.throughput_of);
+    memcpy(in.tenures_of, h->tenures, sizeof in.tenures_of);
     vm_gc_policy_decision d = {h->kind, h->cfg.nursery, h->cfg.step_ns};
     h->policy(h->policy_ud, &in, &d);
     if (d.step_ns) h->cfg.step_ns = d.step_ns;

@@ -50,6 +50,7 @@ void gc_metrics_reset(vm_gc_heap *h)
     h->survn_at_switch = 0;
     h->alloc_at_switch = h->m.alloc_bytes;
     h->cpu_at_switch = gc_cpu_now();
+    h->ring_n = h->ring_i = 0;
 }
 
 void vm_gc_stats_reset(vm_gc_heap *h)

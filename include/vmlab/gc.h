@@ -268,21 +268,24 @@ int vm_gc_verify(vm_gc_heap *h, vm_error *err);
 
 /* ---- adaptive policy ------------------------------------------------------ */
 
-/* What the policy sees after each collection. */
+/* What the policy sees after each collection. "Recent" is the last <= 4
+ * collection intervals since the last switch (a program's start is not its
+ * steady state). */
 typedef struct vm_gc_policy_input {
     int collector;                        /* running collector */
     uint64_t collections;                 /* collections since the heap was created */
     uint64_t since_switch;                /* collections since the last switch */
     double survival;                      /* bytes surviving / bytes collected, last collection */
-    double survival_avg;                  /* mean since the last switch */
+    double survival_avg;                  /* mean, recent */
     uint64_t last_pause_ns, max_pause_ns; /* max since the last switch */
-    double gc_share;                      /* GC time / run time since the last switch */
-    double alloc_rate;                    /* bytes per mutator second since the last switch */
+    double gc_share;                      /* GC time / run time, recent */
+    double alloc_rate;                    /* bytes per mutator second, recent */
     size_t live, heap, max_heap;          /* bytes: live after the collection, committed, limit */
     uint64_t pause_target_ns;
-    double throughput; /* bytes allocated per CPU second since the last switch */
-    double
-        throughput_of[VM_GC_NKINDS]; /* the same over each collector's last tenure; 0: never ran */
+    uint64_t alloc_since_switch;        /* bytes */
+    double throughput;                  /* bytes allocated per CPU second, recent */
+    double throughput_of[VM_GC_NKINDS]; /* the same when each was last switched from; 0: never */
+    unsigned tenures_of[VM_GC_NKINDS];  /* how many times each was measured so */
 } vm_gc_policy_input;
 
 /* What it asks for: fields left as they came in mean "no change". */
