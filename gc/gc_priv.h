@@ -39,6 +39,7 @@ extern const gc_ops gc_marksweep_ops, gc_semispace_ops, gc_generational_ops, gc_
 typedef struct gc_vec {
     vm_gc_ref *v;
     size_t n, cap;
+    bool overflow; /* a push failed (no host memory): see gc_mark_rescan */
 } gc_vec;
 bool gc_vec_grow(gc_vec *s);
 static inline bool gc_vec_push(gc_vec *s, vm_gc_ref r)
@@ -109,14 +110,23 @@ static inline void gc_mark_grey(gc_vec *grey, vm_gc_ref o)
     uint64_t *hd = (uint64_t *)o;
     if (!(*hd & VM_GC_HDR_MARK)) {
         *hd |= VM_GC_HDR_MARK;
-        gc_vec_push(grey, o);
+        if (!gc_vec_push(grey, o)) grey->overflow = true;
     }
 }
 
+/* The grey stack could not grow, so some marked objects were never scanned.
+ * Walk the heap and push the white children of marked objects (the classic
+ * mark-stack overflow recovery); the caller drains again. Each pass marks at
+ * least one more object, so repeating while `overflow` terminates. Returns
+ * true if there is work again. */
+bool gc_mark_rescan(vm_gc_heap *h, gc_vec *grey);
+
 /* ---- roots ---------------------------------------------------------------- */
+/* Root handles live in chunks of 256 that never move, so a handle is a
+ * stable pointer; free handles are chained through next_free. */
 struct vm_gc_root {
     vm_gc_ref ref;
-    struct vm_gc_root *next_free; /* NULL while in use... */
+    struct vm_gc_root *next_free; /* meaningful only while !used */
     bool used;
 };
 typedef struct root_chunk {

@@ -228,6 +228,7 @@ static int major(vm_gc_heap *h, vm_error *err)
     st->grey.n = 0;
     gc_for_roots(h, grey_root, &st->grey);
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
+    while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     ms_start_sweep(&st->old);
     ms_finish_sweep(&st->old);
     ms_trim(&st->old, 0); /* so the limit check below sees the real size */

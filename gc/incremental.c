@@ -42,7 +42,6 @@ typedef struct inc_state {
     uint64_t last_end;            /* CLOCK_MONOTONIC end of the last step */
     size_t marked;                /* bytes marked in this cycle */
     size_t live;                  /* bytes marked in the last complete cycle */
-    bool nomem;
 } inc_state;
 
 static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
@@ -131,6 +130,7 @@ static bool mark_some(vm_gc_heap *h, size_t budget, uint64_t deadline)
         budget = done >= budget ? 0 : budget - done;
         if (budget == 0 || (deadline && gc_now() >= deadline)) break;
     }
+    if (st->grey.n == 0 && gc_mark_rescan(h, &st->grey)) return mark_some(h, budget, deadline);
     return st->grey.n == 0;
 }
 

@@ -54,6 +54,7 @@ static int ms_collect(vm_gc_heap *h, int full, vm_error *err)
     st->grey.n = 0;
     gc_for_roots(h, grey_root, &st->grey);
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
+    while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     gc_phase(h, "sweep-large");
     ms_start_sweep(&st->s);
     st->s.marked = live;

@@ -280,3 +280,20 @@ size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
     }
     return scanned;
 }
+
+static void rescan_obj(void *ctx, vm_gc_ref o)
+{
+    gc_vec *grey = ctx;
+    if (!(*(uint64_t *)o & VM_GC_HDR_MARK)) return;
+    vm_gc_ref *s = vm_gc_slots(o);
+    for (unsigned i = 0, n = vm_gc_nrefs(o); i < n; i++)
+        if (s[i]) gc_mark_grey(grey, s[i]);
+}
+
+bool gc_mark_rescan(vm_gc_heap *h, gc_vec *grey)
+{
+    if (!grey->overflow) return false;
+    grey->overflow = false;
+    h->ops->walk(h, rescan_obj, grey);
+    return true;
+}
