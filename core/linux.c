@@ -240,6 +240,7 @@ static void raise_sig(vm_machine *m, int sig, int code, uint64_t addr, int is_fa
         lx->sigmask &= ~(1ull << (sig - 1));
         blocked = 0;
     }
+    VM_TRACE(m->tracer, signal, (uint64_t)sig, (uint64_t)code, addr, blocked ? 3 : sa->handler == 1 ? 1 : sa->handler ? 0 : default_ignored(sig) ? 1 : 2);
     if (blocked) {
         lx->pending |= 1ull << (sig - 1);
         return;

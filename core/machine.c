@@ -82,6 +82,7 @@ fail:
 void vm_machine_free(vm_machine *m)
 {
     if (!m) return;
+    if (m->tracer) vm_machine_set_tracer(m, NULL);
     if (m->eng && m->eng_state) m->eng->destroy(m->eng_state);
     vm_linux_fini(m);
     vm_mem_free(m->hart.mem);
@@ -110,6 +111,7 @@ int vm_machine_set_engine(vm_machine *m, const char *name, vm_error *err)
     if (!eng) return vm_error_set(err, VM_EINVAL, "engine '%s': no such engine", name);
     void *st = eng->create(&m->hart, err);
     if (!st) return -1;
+    VM_TRACE(m->tracer, engine_switch, m->eng->name, eng->name);
     m->eng->destroy(m->eng_state);
     m->eng = eng;
     m->eng_state = st;
@@ -177,16 +179,19 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         int stop = m->eng->run(m->eng_state, &m->hart, budget);
         if (stop == VM_STOP_ECALL) {
             uint64_t nr = c->x[17];
+            VM_TRACE(m->tracer, syscall_enter, nr, vm_syscall_name(nr), c->x[10], c->x[11], c->x[12], c->x[13], c->x[14], c->x[15]);
             if (m->has_hooks && m->hooks.syscall_enter) {
                 uint64_t args[6] = {c->x[10], c->x[11], c->x[12], c->x[13], c->x[14], c->x[15]};
                 if (m->hooks.syscall_enter(m->hooks.ud, m, nr, args)) stopped = VM_RUN_HOOK;
             }
             vm_linux_syscall(m);
+            VM_TRACE(m->tracer, syscall_exit, nr, vm_syscall_name(nr), (int64_t)c->x[10]);
             if (m->has_hooks && m->hooks.syscall_exit &&
                 m->hooks.syscall_exit(m->hooks.ud, m, nr, (int64_t)c->x[10]))
                 stopped = VM_RUN_HOOK;
             if (!lx->exited) vm_linux_deliver_pending(m);
         } else if (stop == VM_STOP_TRAP) {
+            VM_TRACE(m->tracer, trap, (uint64_t)c->trap_cause, c->trap_tval, c->pc);
             if (m->has_hooks && m->hooks.fault) {
                 int code;
                 uint64_t addr;
@@ -221,6 +226,8 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         snprintf(res->msg, sizeof res->msg, "instruction limit reached after %llu instructions",
                  (unsigned long long)(c->insns - start));
     }
+    if (lx->exited && !m->exit_reported)
+        VM_TRACE(m->tracer, exit, lx->killed_by ? -1 : (int64_t)lx->exit_code, (uint64_t)lx->killed_by, c->insns);
     if (lx->exited && m->has_hooks && m->hooks.exit && !m->exit_reported) {
         m->exit_reported = 1;
         m->hooks.exit(m->hooks.ud, m, res);

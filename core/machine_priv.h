@@ -8,6 +8,7 @@
 
 #include "engines/engine.h"
 #include "vmlab/machine.h"
+#include "vmlab/trace.h"
 
 /* User-mode address-space layout (Sv39 user half, like Linux on riscv64). */
 #define VM_STACK_TOP    0x3ffffff000ull       /* highest stack byte + 1 */
@@ -60,6 +61,8 @@ struct vm_machine {
     vm_hooks hooks;
     int has_hooks;
     int exit_reported;
+    struct vm_tracer *tracer;    /* trace/: vm_machine_set_tracer; NULL: off */
+    uint64_t trace_fine;         /* the fine events the hart was last set up for */
 };
 
 /* core/elf.c */

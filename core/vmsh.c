@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "trace/trace_cli.h"
 #include "vmlab/machine.h"
 #ifdef HAVE_LUA
 #include "lua/vmsh_lua.h"
@@ -43,6 +44,12 @@ static void usage(FILE *f)
             "                    or 2m (also the heap and stack)\n"
             "  --ad=MODE         hw (the walker sets A/D, default) or fault (the kernel does)\n"
             "  --strict          an unknown or unsupported system call stops the program\n"
+            "  --trace=PATTERNS  trace events, e.g. syscall*,tlb_miss (vmtrace events lists them);\n"
+            "                    as text on stderr unless --trace-file or --trace-lttng\n"
+            "  --trace-file=F    write the events to a binary trace file (read it with vmtrace)\n"
+            "  --trace-lttng     send the events to LTTng-UST tracepoints (provider vmlab)\n"
+            "  --profile[=FILE]  guest profile: top functions on stderr; FILE gets folded stacks\n"
+            "  --profile-period=N  sample the pc every N instructions (default 1000)\n"
             "  -h, --help        show this help\n"
             "  -V, --version     show the version\n"
             "\n"
@@ -114,7 +121,8 @@ int main(int argc, char **argv)
     if (vmsh_lua_dispatch(argc, argv, &lua_status)) return lua_status;
 #endif
     enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT, OPT_MMU, OPT_TLB, OPT_SHADOW,
-           OPT_TLBMODE, OPT_PAGES, OPT_AD };
+           OPT_TLBMODE, OPT_PAGES, OPT_AD,
+           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_PROFILE, OPT_PROFILE_PERIOD };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
         {"stats", optional_argument, 0, OPT_STATS},   {"strict", no_argument, 0, OPT_STRICT},
@@ -122,10 +130,14 @@ int main(int argc, char **argv)
         {"shadow-tlb", required_argument, 0, OPT_SHADOW},
         {"tlb-mode", required_argument, 0, OPT_TLBMODE},
         {"pages", required_argument, 0, OPT_PAGES},   {"ad", required_argument, 0, OPT_AD},
+        {"trace", required_argument, 0, OPT_TRACE}, {"trace-file", required_argument, 0, OPT_TRACE_FILE},
+        {"trace-lttng", no_argument, 0, OPT_TRACE_LTTNG}, {"profile", optional_argument, 0, OPT_PROFILE},
+        {"profile-period", required_argument, 0, OPT_PROFILE_PERIOD},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
     vm_machine_config cfg = {.engine = "interp", .name = "vmsh"};
+    vm_trace_cli tcli = {0};
     const char *stats = NULL;
     uint64_t max_insns = 0;
     cfg.sysroot = getenv("VMSH_SYSROOT");
@@ -161,6 +173,11 @@ int main(int argc, char **argv)
             cfg.shadow_tlbs[cfg.nshadow_tlbs++] = optarg;
             break;
         case OPT_STRICT: cfg.strict = 1; break;
+        case OPT_TRACE: tcli.trace = optarg; break; /* tracing: trace/trace_cli.c */
+        case OPT_TRACE_FILE: tcli.file = optarg; break;
+        case OPT_TRACE_LTTNG: tcli.lttng = 1; break;
+        case OPT_PROFILE: tcli.profile = optarg ? optarg : ""; break;
+        case OPT_PROFILE_PERIOD: tcli.period = strtoull(optarg, NULL, 0); break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("vmsh (vmlab) %s\n", PACKAGE_VERSION); return 0;
         default: fprintf(stderr, "vmsh: try 'vmsh --help'\n"); return 125;
@@ -184,7 +201,7 @@ int main(int argc, char **argv)
         return err.code == VM_EIO && access(prog, F_OK) ? 127 : 126;
     }
     vm_run_result r;
-    vm_machine_run(m, max_insns, &r);
+    vm_trace_cli_run(&tcli, m, prog, max_insns, &r); /* vm_machine_run with --trace/--profile */
     int status = 0;
     if (stats && !*stats) vm_machine_print_tlb(m, stderr);
     else if (stats && write_stats(stats, m, prog, &r)) status = 125;

@@ -32,6 +32,7 @@ typedef struct vm_hart {
     uint64_t *breaks;
     int nbreak;
     uint64_t break_resume; /* a run resumes at this pc without stopping there */
+    struct vm_tracer *trace; /* trace/: non-NULL while a fine-grained event is on (doc/trace.md) */
 } vm_hart;
 
 /* The one place an engine learns the address space's --tlb-mode: in exact

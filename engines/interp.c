@@ -16,6 +16,7 @@
 #include "engines/engine.h"
 #include "engines/fpu.h"
 #include "engines/semantics.h"
+#include "trace/trace_engine.h"
 #include "vmlab/riscv.h"
 
 /* {==== memory access =================================================== */
@@ -43,6 +44,7 @@ static inline int load(vm_hart *h, uint64_t va, unsigned size, uint64_t *out)
         goto fault;
     }
     *out = v;
+    VM_TRACE(h->trace, mem_read, va, vm_trace_paddr(h->mem, va), size);
     return 0;
 fault:
     set_fault(&h->cpu, VM_ACC_READ, &f);
@@ -59,6 +61,7 @@ static inline int store(vm_hart *h, uint64_t va, unsigned size, uint64_t v)
     } else if (vm_mem_write(h->mem, va, &v, size, &f)) {
         goto fault;
     }
+    VM_TRACE(h->trace, mem_write, va, vm_trace_paddr(h->mem, va), size);
     return 0;
 fault:
     set_fault(&h->cpu, VM_ACC_WRITE, &f);
@@ -144,6 +147,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
             de->raw = raw;
         }
         const vm_rv_insn d = de->d;
+        VM_TRACE(h->trace, insn, pc, raw, c->insns + n);
         uint64_t next = pc + d.len;
         uint64_t a = x[d.rs1], b = x[d.rs2];
         int64_t imm = d.imm;

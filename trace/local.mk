@@ -1,0 +1,31 @@
+# trace: tracing and profiling (doc/trace.md). The event list is
+# include/vmlab/trace_events.def; every backend is generated from it.
+libvmlab_core_la_SOURCES += trace/trace.c trace/tracefile.c trace/trace_machine.c \
+	trace/lttng_load.c trace/profile.c trace/symbols.c trace/symbols.h trace/trace_cli.c trace/trace_cli.h \
+	trace/trace_priv.h trace/tracefile.h trace/trace_engine.h trace/profile.h trace/lttng_tp.h
+libvmlab_core_la_LIBADD += $(LTTNG_APP_LIBS)
+vmlabinclude_HEADERS += include/vmlab/trace.h include/vmlab/trace_events.def
+
+bin_PROGRAMS += vmtrace
+vmtrace_SOURCES = trace/vmtrace.c
+vmtrace_LDADD = libvmlab_core.la $(ZYDIS_LIBS) -lm
+
+# LTTng-UST tracepoint provider: a shared object that libvmlab dlopens only
+# when a tracer asks for LTTng (see trace/lttng_load.c).
+if HAVE_LTTNG
+pkglib_LTLIBRARIES = trace/vmlab-lttng.la
+trace_vmlab_lttng_la_SOURCES = trace/lttng_provider.c trace/lttng_tp.h
+trace_vmlab_lttng_la_CFLAGS = $(AM_CFLAGS) $(LTTNG_CFLAGS)
+trace_vmlab_lttng_la_LIBADD = $(LTTNG_LIBS)
+trace_vmlab_lttng_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared
+endif
+AM_CPPFLAGS += -DVMLAB_LTTNG_PROVIDER_PATH='"$(pkglibdir)/vmlab-lttng.so"'
+
+# tests (tests/trace): see doc/trace.md
+check_PROGRAMS += tests/trace/test_trace tests/trace/jsoncheck
+tests_trace_test_trace_SOURCES = tests/trace/test_trace.c
+tests_trace_test_trace_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_trace_test_trace_LDADD = libvmlab_core.la $(CMOCKA_LIBS) $(ZYDIS_LIBS) -lm
+tests_trace_jsoncheck_SOURCES = tests/trace/jsoncheck.c
+TESTS += tests/trace/test_trace tests/trace/run-trace tests/trace/run-lttng
+EXTRA_DIST += tests/trace/run-trace tests/trace/run-lttng tests/trace/hot.c

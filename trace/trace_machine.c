@@ -1,0 +1,92 @@
+/*
+ * Attaching a tracer to a machine and to a GC heap: the glue that knows the
+ * machine's internals (core/machine_priv.h). The machine keeps one tracer
+ * pointer of its own (not the Lua layer's vm_hooks slot); the TLB model
+ * reports misses, evictions and flushes through its event callback; the hart
+ * carries the tracer only while fine-grained events are on.
+ */
+#include <stdint.h>
+
+#include "core/machine_priv.h"
+#include "trace/trace_engine.h"
+#include "trace/trace_priv.h"
+#include "vmlab/gc.h"
+
+uint64_t vm_trace_paddr(vm_mem *m, uint64_t va)
+{
+    uintptr_t e = vm_mem_entry(m, va);
+    uintptr_t host = e & ~(uintptr_t)VM_PAGE_MASK;
+    if (!host) return 0;
+    if (m->mode != VM_MMU_BARE && m->phys) return (uint64_t)(host - (uintptr_t)m->phys->base) + (va & VM_PAGE_MASK);
+    return (uint64_t)host + (va & VM_PAGE_MASK);
+}
+
+static void tlb_event(void *ud, int kind, int level, uint64_t vpn, int asid)
+{
+    vm_tracer *t = ud;
+    switch (kind) {
+    case VM_TLB_EV_MISS: VM_TRACE(t, tlb_miss, (uint64_t)level, vpn, (uint64_t)asid); break;
+    case VM_TLB_EV_EVICT: VM_TRACE(t, tlb_evict, (uint64_t)level, vpn, (uint64_t)asid); break;
+    case VM_TLB_EV_FLUSH: VM_TRACE(t, tlb_flush, (uint64_t)level, vpn, (int64_t)asid); break;
+    }
+}
+
+void vm_trace_machine_update(vm_tracer *t)
+{
+    vm_machine *m = t->m;
+    uint64_t fine = t->head.enabled & vm_trace_fine_mask;
+    vm_tracer *want = fine ? t : NULL;
+    /* engines that compile code re-translate when the fine set changes */
+    if (m->hart.trace != want || fine != m->trace_fine) {
+        m->hart.trace = want;
+        m->trace_fine = fine;
+        m->eng->invalidate(m->eng_state, 0, UINT64_MAX);
+    }
+    vm_tlb_hier *h = m->hart.mem->tlb;
+    if (h) {
+        uint64_t tlbev = (1ull << VM_TEV_tlb_miss) | (1ull << VM_TEV_tlb_evict) | (1ull << VM_TEV_tlb_flush);
+        int on = (t->head.enabled & tlbev) != 0;
+        h->event = on ? tlb_event : NULL;
+        h->event_ud = on ? t : NULL;
+    }
+}
+
+void vm_machine_set_tracer(vm_machine *m, vm_tracer *t)
+{
+    if (m->tracer == t) return;
+    if (m->tracer) {
+        vm_tracer *old = m->tracer;
+        old->m = NULL;
+        if (m->hart.mem->tlb && m->hart.mem->tlb->event_ud == old) {
+            m->hart.mem->tlb->event = NULL;
+            m->hart.mem->tlb->event_ud = NULL;
+        }
+        if (m->hart.trace) m->eng->invalidate(m->eng_state, 0, UINT64_MAX);
+        m->hart.trace = NULL;
+        m->trace_fine = 0;
+    }
+    m->tracer = t;
+    if (t) {
+        if (t->m && t->m != m) vm_machine_set_tracer(t->m, NULL);
+        t->m = m;
+        vm_trace_machine_update(t);
+    }
+}
+
+vm_tracer *vm_machine_tracer(const vm_machine *m) { return m->tracer; }
+
+static void gc_event(void *ud, const vm_gc_event *ev)
+{
+    vm_tracer *t = ud;
+    switch (ev->kind) {
+    case VM_GC_EV_START: VM_TRACE(t, gc_start, ev->what, (uint64_t)ev->heap); break;
+    case VM_GC_EV_END: VM_TRACE(t, gc_end, ev->what, (uint64_t)ev->heap); break;
+    default: VM_TRACE(t, gc_phase, ev->what, (uint64_t)ev->heap); break;
+    }
+}
+
+void vm_tracer_attach_gc(vm_tracer *t, struct vm_gc_heap *h)
+{
+    vm_gc_set_trace(h, t ? gc_event : NULL, t);
+    if (t) t->gc = h;
+}
