@@ -125,6 +125,11 @@ static int ss_collect(vm_gc_heap *h, int full, vm_error *err)
         if ((want > st->size || want * 2 < st->size) && want >= st->live + (1u << 20))
             rc = copy_into(h, want, err);
     }
+    /* a switch may have sized the space past a fixed heap's half: shrink back */
+    size_t half = (h->limit / 2) & ~(size_t)((1u << 20) - 1);
+    if (rc == 0 && h->cfg.growth == 0 && h->limit != SIZE_MAX && st->size > half &&
+        st->live + (1u << 20) <= half)
+        rc = copy_into(h, half, err);
     gc_set_trigger(h, st->live);
     gc_heap_sample(h, st->live);
     gc_pause_end(h);

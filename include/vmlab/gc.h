@@ -251,8 +251,10 @@ void vm_gc_root_free(vm_gc_heap *h, vm_gc_root *root);
 /* ---- collection and switching (safe points) ------------------------------ */
 
 /* Collect now. full != 0 asks for a whole-heap collection (generational: a
- * major one; incremental: finish the cycle and run a complete one). Returns -1
- * if verify mode found the heap corrupt (err says where). */
+ * major one; incremental: finish the cycle and run a complete one); full == 0
+ * is a minor collection (generational), one step (incremental), a full one
+ * (the others). Returns -1 if verify mode found the heap corrupt (err says
+ * where). */
 int vm_gc_collect(vm_gc_heap *h, int full, vm_error *err);
 
 /* Move every reachable object to a fresh instance of collector `kind`, then
