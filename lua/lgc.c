@@ -93,7 +93,19 @@ static void lua_policy(void *ud, const vm_gc_policy_input *in, vm_gc_policy_deci
     F("heap", in->heap);
     F("max_heap", in->max_heap);
     F("pause_target_ns", in->pause_target_ns);
+    F("alloc_since_switch", in->alloc_since_switch);
+    F("throughput", in->throughput);
 #undef F
+    lua_createtable(L, 0, VM_GC_NKINDS); /* throughput_of[name], tenures_of[name] */
+    lua_createtable(L, 0, VM_GC_NKINDS);
+    for (int k = 0; k < VM_GC_NKINDS; k++) {
+        lua_pushnumber(L, in->throughput_of[k]);
+        lua_setfield(L, -3, vm_gc_kind_name(k));
+        lua_pushinteger(L, in->tenures_of[k]);
+        lua_setfield(L, -2, vm_gc_kind_name(k));
+    }
+    lua_setfield(L, -3, "tenures_of");
+    lua_setfield(L, -2, "throughput_of");
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
         hp->policy_failed = 1;
         lua_setiuservalue(L, 1, HUV_ERR);
@@ -127,6 +139,7 @@ static void lua_policy(void *ud, const vm_gc_policy_input *in, vm_gc_policy_deci
 
 static void enter(lua_State *L, lvm_heap *hp)
 {
+    if (hp->L) luaL_error(L, "the heap is collecting: no allocation or collection from its policy function");
     hp->L = L;
     hp->policy_failed = 0;
 }

@@ -72,6 +72,7 @@ typedef struct lvm_machine {
     int self;              /* stack index of the machine userdata in L during a run */
     int hook_failed;
     int has_handlers;
+    int in_policy;         /* a Lua TLB policy function is running */
     /* memory system options (doc/mmu.md), kept for the vm_machine of each load */
     char mmu[16], tlb[1024], tlb_mode[16], pages[16], ad[16];
     char shadow[16][256];
@@ -97,6 +98,14 @@ static lvm_machine *checkloaded(lua_State *L, int idx, const char *fn)
     lvm_machine *lm = checkmachine(L, idx);
     if (!lm->loaded) luaL_error(L, "%s: no program loaded (use m:load(path))", fn);
     return lm;
+}
+
+/* Event handlers and TLB policies run inside m:run; they may inspect and
+ * change registers and memory, but not run, reload, close or re-engine the
+ * machine under the run loop's feet. */
+static void checkidle(lua_State *L, lvm_machine *lm, const char *fn)
+{
+    if (lm->L) luaL_error(L, "%s: not allowed while the machine runs (from an event handler or TLB policy)", fn);
 }
 
 struct vm_machine *lvm_tomachine(lua_State *L, int idx)
@@ -363,7 +372,7 @@ static int tlb_push_fn(struct lvm_tlbctx *tc, const char *fn)
 {
     lvm_machine *lm = tc->lm;
     lua_State *L = lm->L;
-    if (!L || lm->hook_failed) return 0;
+    if (!L || lm->hook_failed || lm->in_policy) return 0; /* m.mem inside a policy: no recursion */
     lua_getiuservalue(L, lm->self, UV_HANDLERS);
     lua_pushfstring(L, "tlb:%s", tlb_levels[tc->level]);
     lua_rawget(L, -2);
@@ -381,7 +390,10 @@ static int tlb_push_fn(struct lvm_tlbctx *tc, const char *fn)
 static int tlb_call(struct lvm_tlbctx *tc, int nargs, int nres)
 {
     lvm_machine *lm = tc->lm;
-    if (lua_pcall(lm->L, nargs, nres, 0) != LUA_OK) {
+    lm->in_policy = 1;
+    int st = lua_pcall(lm->L, nargs, nres, 0);
+    lm->in_policy = 0;
+    if (st != LUA_OK) {
         lm->hook_failed = 1;
         lua_pushfstring(lm->L, "TLB policy (%s): %s", tlb_levels[tc->level], lua_tostring(lm->L, -1));
         lua_setiuservalue(lm->L, lm->self, UV_HOOKERR);
@@ -663,6 +675,7 @@ static uint64_t find_at_entry(vm_machine *m)
 static int m_load(lua_State *L)
 {
     lvm_machine *lm = checkmachine(L, 1);
+    checkidle(L, lm, "m:load");
     const char *path = luaL_checkstring(L, 2);
     if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const keys[] = {"env", "sysroot", "argv0", NULL};
@@ -897,6 +910,7 @@ static const char *const run_keys[] = {"max_insns", "until_pc", NULL};
 static int m_run(lua_State *L)
 {
     lvm_machine *lm = checkloaded(L, 1, "m:run");
+    checkidle(L, lm, "m:run");
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
     lvm_checkkeys(L, 2, "m:run", run_keys, NULL, NULL);
     lua_settop(L, 2);
@@ -919,6 +933,7 @@ static int m_run(lua_State *L)
 static int m_step(lua_State *L)
 {
     lvm_machine *lm = checkloaded(L, 1, "m:step");
+    checkidle(L, lm, "m:step");
     lua_Integer n = luaL_optinteger(L, 2, 1);
     if (n < 1) return luaL_argerror(L, 2, "n: must be at least 1");
     lua_settop(L, 1);
@@ -933,6 +948,7 @@ static int m_step(lua_State *L)
 static int m_breakpoint(lua_State *L)
 {
     lvm_machine *lm = checkmachine(L, 1);
+    checkidle(L, lm, "m:breakpoint");
     uint64_t pc = checkaddr(L, lm, 2, "m:breakpoint");
     if (bp_index(lm, pc) < 0) {
         uint64_t *nb = realloc(lm->bp, sizeof *nb * (size_t)(lm->nbp + 1));
@@ -950,6 +966,7 @@ static int m_breakpoint(lua_State *L)
 static int m_remove_breakpoint(lua_State *L)
 {
     lvm_machine *lm = checkmachine(L, 1);
+    checkidle(L, lm, "m:remove_breakpoint");
     uint64_t pc = checkaddr(L, lm, 2, "m:remove_breakpoint");
     int i = bp_index(lm, pc);
     if (i >= 0) {
@@ -1126,6 +1143,7 @@ static int m_stats(lua_State *L)
 static int m_close(lua_State *L)
 {
     lvm_machine *lm = luaL_checkudata(L, 1, LVM_MACHINE);
+    checkidle(L, lm, "m:close");
     vm_machine_free(lm->m);
     lm->m = NULL;
     if (lm->syms_state == 1) vm_elfsyms_free(&lm->syms);
@@ -1186,6 +1204,7 @@ static int m_newindex(lua_State *L)
     lvm_machine *lm = checkmachine(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (!strcmp(k, "engine")) {
+        checkidle(L, lm, "m.engine");
         const char *name = luaL_checkstring(L, 3);
         vm_error err;
         if (vm_machine_set_engine(lm->m, name, &err)) return luaL_error(L, "m.engine: %s", err.msg);
@@ -1459,7 +1478,9 @@ static int mmu_stats(lua_State *L)
 
 static int mmu_flush(lua_State *L)
 {
-    vm_machine_tlb_flush(mmu_machine(L, 1)->m);
+    lvm_machine *lm = mmu_machine(L, 1);
+    if (lm->in_policy) return luaL_error(L, "m.mmu:flush: not allowed inside a TLB policy");
+    vm_machine_tlb_flush(lm->m);
     return 0;
 }
 
@@ -1476,6 +1497,7 @@ static int mmu_print(lua_State *L)
 static int mmu_set_policy(lua_State *L)
 {
     lvm_machine *lm = mmu_machine(L, 1);
+    checkidle(L, lm, "m.mmu:set_policy");
     int lv = luaL_checkoption(L, 2, NULL, tlb_levels);
     if (!lua_isnoneornil(L, 3) && !lua_isfunction(L, 3) && !lua_istable(L, 3))
         return luaL_argerror(L, 3, "policy: a victim function, a table {victim=, hit=, fill=} or nil");

@@ -202,6 +202,20 @@ eq("exit event", exited, 0)
 raises("on bad event", "invalid option 'bogus'", m.on, m, "bogus", print)
 raises("on bad fn", "function expected", m.on, m, "exit", 5)
 m = loaded()
+local inner
+m:on("syscall", function(_, mm)
+  inner = {pcall(mm.run, mm)}
+  mm.cpu.t6 = 7                      -- registers may change
+  return true
+end)
+r = m:run()
+check("no run inside a handler", r.reason == "hook" and not inner[1] and tostring(inner[2]):find("not allowed while the machine runs", 1, true), inner[2])
+eq("register set by handler", m.cpu.t6, 7)
+m:on("syscall", function(_, mm) mm:close() end)
+raises("no close inside a handler", "not allowed while the machine runs", m.run, m)
+m:on("syscall", function(_, mm) mm:load(COLLATZ) end)
+raises("no load inside a handler", "not allowed while the machine runs", m.run, m)
+m = loaded()
 m:on("syscall", function(ev) return ev.name == "write" end)
 r = m:run()
 eq("hook stop", r.reason, "hook")
@@ -372,6 +386,13 @@ collectgarbage(); collectgarbage()
 check("handles are roots", h.roots < roots0, h.roots)
 a:release()
 raises("released", "released", a.get, a, 1)
+local hq = vm.gc.heap{collector = "adaptive"}
+local seen
+hq:set_policy(function(s) seen = s end)
+hq:alloc(0, 64)
+hq:collect(true)
+check("policy input", seen and type(seen.throughput_of) == "table" and seen.collections >= 1
+      and type(seen.collector) == "string" and seen.tenures_of.marksweep ~= nil, seen)
 local hp = vm.gc.heap{collector = "adaptive"}
 hp:set_policy(function() error("policy boom") end)
 local keep = hp:alloc(1, 0)
@@ -381,6 +402,9 @@ raises("policy error", "gc policy function failed", function()
 end)
 hp:set_policy(nil)
 check("heap after policy error", keep.nrefs == 1)
+hp:set_policy(function() hp:alloc(0, 8) end)
+raises("no alloc in policy", "the heap is collecting", hp.collect, hp, true)
+hp:set_policy(nil)
 local dead = vm.gc.heap{}
 local obj = dead:alloc(0, 8)
 dead = nil
