@@ -90,3 +90,9 @@ tests/engines/%.test: $(srcdir)/tests/engines/run-engine
 	@mkdir -p $(@D)
 	@printf '#!/bin/sh\nexec /bin/sh "$$top_srcdir/tests/engines/run-engine" "$$0"\n' >$@
 	@chmod +x $@
+
+# the randomized differential test of the engines (a bounded run; see doc/engines.md)
+check_PROGRAMS += tests/engines/engine_random
+tests_engines_engine_random_SOURCES = tests/engines/engine_random.c
+tests_engines_engine_random_LDADD = libvmlab_core.la
+TESTS += tests/engines/engine_random
