@@ -206,7 +206,7 @@ void vm_gc_stats_get(vm_gc_heap *h, vm_gc_stats *st)
     st->collector = vm_gc_kind_name(h->kind);
     st->run_ns = now - mx->t0;
     size_t n = mx->np;
-    uint64_t *len = malloc((n ? n : 1) * sizeof *len), *pre = malloc((n ? n : 1) * sizeof *pre);
+    uint64_t *len = calloc(n ? n : 1, sizeof *len), *pre = calloc(n ? n : 1, sizeof *pre);
     if (len && pre) {
         uint64_t sum = 0;
         for (size_t i = 0; i < n; i++) {
