@@ -3,6 +3,7 @@
 --   vmsh tests/lua/api.lua COLLATZ FAULT       (guest programs, static)
 local vm = require "vmlab"
 local COLLATZ, FAULT = arg[1], arg[2]
+local ENGINE = vm.defaults.engine or "interp"  -- vmsh --engine=NAME runs it all on NAME
 assert(COLLATZ and FAULT, "usage: api.lua COLLATZ FAULT")
 
 local passes, fails = 0, 0
@@ -176,13 +177,15 @@ r = m:run()
 check("exit", r.reason == "exit" and r.status == 0, r.reason)
 local st = m:stats()
 check("stats", st.insns == m.insns and st.stop == "exit" and st.exit_code == 0 and st.program == COLLATZ
-      and st.engine == "interp" and st.syscalls > 0)
+      and st.engine == ENGINE and st.syscalls > 0)
 r = m:run()
 eq("run after exit", r.reason, "exit")
 
 -- {==== engines ====
-eq("engine", m.engine, "interp")
+eq("engine", m.engine, ENGINE)
 m.engine = "interp"
+eq("engine switched", m.engine, "interp")
+m.engine = ENGINE
 raises("engine bad", "no such engine", function() m.engine = "warp" end)
 
 -- {==== events ====
@@ -411,5 +414,5 @@ dead = nil
 collectgarbage(); collectgarbage()
 eq("object keeps heap", obj.nbytes, 8)
 
-print(string.format("api.lua: %d passed, %d failed", passes, fails))
+print(string.format("api.lua (%s): %d passed, %d failed", ENGINE, passes, fails))
 os.exit(fails == 0 and 0 or 1)
