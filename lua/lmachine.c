@@ -17,7 +17,7 @@
  *
  * Watchpoints have no C hook: while any is set, m:run() single-steps and
  * compares the watched bytes after every instruction: correct (a system call
- * writing the bytes is caught too) but slow: 37 times slower on collatz
+ * writing the bytes is caught too) but slow: about 40 times slower on collatz
  * (doc/lua-api.md, "Costs").
  *
  * Event handlers (m:on) are Lua functions called from the C hooks during a

@@ -1,5 +1,5 @@
 -- Costs of the Lua API (doc/lua-api.md, "Costs"): times m:run() plain, with an
--- event handler, with a watchpoint, and an m:step(1) loop. Not a test (no
+-- event handler, with a watchpoint, an m:step(1) loop, and a Lua TLB policy. Not a test (no
 -- wall-clock assertions): vmsh tests/lua/costs.lua PROG N
 local prog, n = arg[1], arg[2]
 local function run(setup)
@@ -23,3 +23,23 @@ local t = os.clock(); local k = 0
 while m:step(1).reason == "step" do k = k + 1 end
 t = os.clock() - t
 print(string.format("m:step(1) loop: %.3f s CPU, %.2f us per instruction", t, t / k * 1e6))
+
+-- a TLB replacement policy in Lua (LRU) against the C LRU, on a small L1 D-TLB
+local function tlbrun(policy)
+  local mm = vm.machine{tlb = {l1i = "32x4:lru", l1d = "16x4:lru"}}
+  assert(mm:load(prog, {n}))
+  if policy then mm.mmu:set_policy("l1d", policy) end
+  local t0 = os.clock()
+  assert(mm:run().reason == "exit")
+  return os.clock() - t0, mm.mmu.l1d
+end
+local age, tick = {}, 0
+local function touch(set, way) tick = tick + 1; age[set] = age[set] or {}; age[set][way] = tick end
+local tc, lc = tlbrun(nil)
+local tl, ll = tlbrun({hit = touch, fill = touch, victim = function(set, ways)
+  local a, v = age[set] or {}, 0
+  for w = 1, ways - 1 do if (a[w] or 0) < (a[v] or 0) then v = w end end
+  return v
+end})
+print(string.format("TLB l1d=16x4: C lru %.3f s, Lua lru %.3f s (%.0fx); misses %d and %d",
+                    tc, tl, tl / tc, lc.misses, ll.misses))
