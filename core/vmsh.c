@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "trace/trace_cli.h"
+#include "vmlab/engine.h"
 #include "vmlab/machine.h"
 #ifdef HAVE_LUA
 #include "lua/vmsh_lua.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
             "  -L DIR            sysroot for the program's interpreter and libraries\n"
             "                    (like qemu-riscv64 -L), e.g. -L /usr/riscv64-linux-gnu\n"
             "  --engine=NAME     execution engine: interp (default), threaded, jit\n"
+            "  --jit-dump=FILE   jit: write each translated block, guest and host code, to FILE\n"
             "  --max-insns=N     stop after N instructions (exit status 124)\n"
             "  --stats[=FILE]    write run statistics as JSON to FILE (- for stderr);\n"
             "                    without FILE, print a TLB table to stderr at exit\n"
@@ -122,7 +124,8 @@ int main(int argc, char **argv)
 #endif
     enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT, OPT_MMU, OPT_TLB, OPT_SHADOW,
            OPT_TLBMODE, OPT_PAGES, OPT_AD,
-           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_PROFILE, OPT_PROFILE_PERIOD };
+           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_PROFILE, OPT_PROFILE_PERIOD,
+           OPT_JITDUMP };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
         {"stats", optional_argument, 0, OPT_STATS},   {"strict", no_argument, 0, OPT_STRICT},
@@ -133,12 +136,13 @@ int main(int argc, char **argv)
         {"trace", required_argument, 0, OPT_TRACE}, {"trace-file", required_argument, 0, OPT_TRACE_FILE},
         {"trace-lttng", no_argument, 0, OPT_TRACE_LTTNG}, {"profile", optional_argument, 0, OPT_PROFILE},
         {"profile-period", required_argument, 0, OPT_PROFILE_PERIOD},
+        {"jit-dump", required_argument, 0, OPT_JITDUMP}, /* engines/jit_x86.c */
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
     vm_machine_config cfg = {.engine = "interp", .name = "vmsh"};
     vm_trace_cli tcli = {0};
-    const char *stats = NULL;
+    const char *stats = NULL, *jit_dump = NULL;
     uint64_t max_insns = 0;
     cfg.sysroot = getenv("VMSH_SYSROOT");
     if (!cfg.sysroot) cfg.sysroot = getenv("QEMU_LD_PREFIX");
@@ -178,6 +182,7 @@ int main(int argc, char **argv)
         case OPT_TRACE_LTTNG: tcli.lttng = 1; break;
         case OPT_PROFILE: tcli.profile = optarg ? optarg : ""; break;
         case OPT_PROFILE_PERIOD: tcli.period = strtoull(optarg, NULL, 0); break;
+        case OPT_JITDUMP: jit_dump = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("vmsh (vmlab) %s\n", PACKAGE_VERSION); return 0;
         default: fprintf(stderr, "vmsh: try 'vmsh --help'\n"); return 125;
@@ -193,6 +198,11 @@ int main(int argc, char **argv)
     vm_machine *m = vm_machine_new(&cfg, &err);
     if (!m) {
         fprintf(stderr, "vmsh: %s\n", err.msg);
+        return 125;
+    }
+    if (jit_dump && vm_machine_engine_option(m, "dump", jit_dump, &err)) {
+        fprintf(stderr, "vmsh: --jit-dump=%s: %s\n", jit_dump, err.msg);
+        vm_machine_free(m);
         return 125;
     }
     if (vm_machine_load(m, prog, argc - optind, argv + optind, environ, &err)) {

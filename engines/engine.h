@@ -70,6 +70,9 @@ typedef struct vm_engine_ops {
      * returns the length written. */
     int (*stats)(void *st, char *buf, size_t size);
     void (*destroy)(void *st);
+    /* Set an engine-specific option (vmlab/engine.h); NULL: none. Returns 0,
+     * or -1 with err. */
+    int (*option)(void *st, const char *key, const char *value, vm_error *err);
 } vm_engine_ops;
 
 /* The engines built into this vmlab, NULL-terminated. */

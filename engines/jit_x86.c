@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engines/block.h"
 #include "engines/engine.h"
@@ -48,6 +49,7 @@
 #include "engines/semantics.h"
 #include "engines/x86_emit.h"
 #include "vmlab/riscv.h"
+#include "vmlab/x86.h"
 
 #define CACHE_SIZE (64u << 20)
 #define META_SIZE (64u << 20)
@@ -496,6 +498,47 @@ reg_reg:
     return 1;
 }
 
+/* {==== --jit-dump ===================================================== */
+
+static void dump_host(struct jit *j, size_t from, size_t to)
+{
+    while (from < to) {
+        vm_x86_insn xi;
+        char text[128];
+        uint64_t ip = (uint64_t)(uintptr_t)(j->cc.rx + from);
+        if (vm_x86_decode(j->cc.rw + from, to - from, ip, &xi) <= 0) {
+            fprintf(j->dump, "        %012llx  (%zu bytes not decoded)\n", (unsigned long long)ip,
+                    to - from);
+            return;
+        }
+        vm_x86_disasm(&xi, ip, text, sizeof text);
+        fprintf(j->dump, "        %012llx  %s\n", (unsigned long long)ip, text);
+        from += xi.len;
+    }
+}
+
+/* One translated block: guest instructions, each followed by its host code. */
+static void dump_block(struct jit *j, const struct jblock *blk, size_t start, const size_t *offs)
+{
+    uint32_t n = blk->n;
+    fprintf(j->dump, "block %#llx..%#llx: %u guest instructions, %zu host bytes at %p%s\n",
+            (unsigned long long)blk->pc, (unsigned long long)blk->end, n, offs[n + 1] - start,
+            (void *)(j->cc.rx + start), j->exact ? " (exact TLB mode: fetch helper per instruction)" : "");
+    fprintf(j->dump, "    (entry: budget check)\n");
+    dump_host(j, start, offs[0]);
+    for (uint32_t i = 0; i < n; i++) {
+        char text[96];
+        vm_rv_disasm(&blk->ins[i].d, blk->ins[i].pc, 1, text, sizeof text);
+        fprintf(j->dump, "    %llx:  %s\n", (unsigned long long)blk->ins[i].pc, text);
+        dump_host(j, offs[i], offs[i + 1]);
+    }
+    if (offs[n] < offs[n + 1]) {
+        fprintf(j->dump, "    (exit)\n");
+        dump_host(j, offs[n], offs[n + 1]);
+    }
+    fputc('\n', j->dump);
+}
+
 /* Host code for block `blk` at the cache's current end. 0, or -1 if it did not fit. */
 static int emit_block(struct jit *j, struct jblock *blk)
 {
@@ -504,6 +547,8 @@ static int emit_block(struct jit *j, struct jblock *blk)
     x86_init(&b, j->cc.rw, start + (room < MAX_BLOCK_CODE ? room : MAX_BLOCK_CODE));
     b.p = j->cc.rw + start;
     uint32_t n = blk->n;
+    size_t offs[VM_BLOCK_MAX + 2]; /* where each instruction's code starts, then the tail */
+    size_t tail = 0;
 
     /* the budget: a block runs whole or not at all */
     x86_alu_ri(&b, ALU_CMP, R13, (int32_t)n, 1);
@@ -518,6 +563,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
         const vm_rv_insn *d = &ji->d;
         uint64_t pc = ji->pc;
         int size, sign, fp;
+        offs[i] = x86_len(&b);
         if (j->exact) emit_call(&b, j, (const void *)jit_fetch, ji);
         int cls = vm_rv_op_class(d->op);
         if (cls == VM_RV_CLASS_BRANCH) {
@@ -578,11 +624,19 @@ static int emit_block(struct jit *j, struct jblock *blk)
     }
     /* fell off the end (length limit, or an instruction that ends blocks
      * without jumping: atomics, fence, ecall's successor...) */
+    tail = x86_len(&b);
     x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
     emit_goto(&b, j, blk->end);
 done:
     if (b.bad) return -1;
     blk->code = j->cc.rx + start;
+    if (j->dump) {
+        if (!tail) tail = x86_len(&b);
+        for (uint32_t i = 0; i < n; i++)
+            if (i + 1 == n || offs[i + 1] > tail) offs[i + 1] = tail;
+        offs[n + 1] = x86_len(&b);
+        dump_block(j, blk, start, offs);
+    }
     j->host_bytes += x86_len(&b) - start;
     j->cc.used = x86_len(&b);
     j->cc.used = (j->cc.used + 15) & ~(size_t)15;
@@ -780,6 +834,7 @@ static void jit_destroy(void *st)
     if (!j) return;
     vm_jit_cache_fini(&j->cc);
     vm_codepages_fini(&j->cp);
+    if (j->dump) fclose(j->dump);
     free(j->meta);
     free(j);
 }
@@ -839,6 +894,21 @@ static int jit_stats(void *st, char *buf, size_t size)
                     (unsigned long long)j->fallback_insns, (double)j->translate_ns * 1e-9);
 }
 
+/* "dump" FILE: write every block translated from now on to FILE ("-": stderr). */
+static int jit_option(void *st, const char *key, const char *value, vm_error *err)
+{
+    struct jit *j = st;
+    if (strcmp(key, "dump"))
+        return vm_error_set(err, VM_EINVAL, "jit: no option '%s' (options: dump)", key);
+    if (!vm_x86_available())
+        return vm_error_set(err, VM_EINVAL, "jit: dump needs Zydis (this vmlab was built without)");
+    FILE *f = strcmp(value, "-") ? fopen(value, "w") : fdopen(dup(2), "w");
+    if (!f) return vm_error_set(err, VM_EIO, "jit: dump file %s: cannot open it", value);
+    if (j->dump) fclose(j->dump);
+    j->dump = f;
+    return 0;
+}
+
 const vm_engine_ops vm_engine_jit = {
     .name = "jit",
     .create = jit_create,
@@ -847,4 +917,5 @@ const vm_engine_ops vm_engine_jit = {
     .invalidate = jit_invalidate,
     .stats = jit_stats,
     .destroy = jit_destroy,
+    .option = jit_option,
 };
