@@ -170,7 +170,19 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
             s->empty = b->next;
             s->nempty--;
         } else {
-            if (s->h->committed + MS_BLOCK > limit) return NULL;
+            if (s->h->committed + MS_BLOCK > limit) {
+                /* Before failing, sweep the other classes: their unswept
+                 * blocks may be empty and would come to the pool. Sizes of
+                 * many classes make this common (the synthetic mutator at 2x
+                 * live failed without it). It is collector work, so it is a
+                 * pause. */
+                if (!s->unswept_blocks) return NULL;
+                bool pause = !s->h->in_gc;
+                if (pause) gc_pause_begin(s->h, "sweep");
+                ms_finish_sweep(s);
+                if (pause) gc_pause_end(s->h);
+                continue;
+            }
             if (!(b = aligned_alloc(MS_BLOCK, MS_BLOCK))) return NULL;
             s->nblocks++;
             gc_commit(s->h, MS_BLOCK);
