@@ -113,6 +113,9 @@ struct jit {
 #define XR(r) ((int32_t)(offsetof(vm_cpu, x) + 8 * (size_t)(r)))
 #define FR(r) ((int32_t)(offsetof(vm_cpu, f) + 8 * (size_t)(r)))
 #define OFF_PC ((int32_t)offsetof(vm_cpu, pc))
+/* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
+#define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
+                              offsetof(struct vm_last, f)))
 #define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
 
 /* Integer nanoseconds: no host FP arithmetic may run while the guest's
@@ -256,6 +259,16 @@ static int jit_fetch(struct jit *j, const struct jinsn *ji)
     return H_TRAP;
 }
 
+/* The exact mode's fetches of k instructions on one page starting at ji,
+ * made one by one as the interpreter makes them (the inline path failed:
+ * the first is not a repeat of the previous fetch's page). */
+static int jit_fetch_group(struct jit *j, const struct jinsn *ji, uint64_t k)
+{
+    for (uint64_t i = 0; i < k; i++)
+        if (jit_fetch(j, ji + i) != H_CONT) return H_TRAP; /* only the first can fail */
+    return H_CONT;
+}
+
 /* {==== the cache ======================================================= */
 
 static inline unsigned hslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << HT_BITS) - 1); }
@@ -366,18 +379,25 @@ static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int stor
 {
     const vm_rv_insn *d = &ji->d;
     int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
-    size_t slow[4];
+    size_t slow[5];
     int ns = 0;
     x86_load64(b, RSI, RBP, XR(d->rs1));
     if (d->imm) x86_alu_ri(b, ALU_ADD, RSI, (int32_t)d->imm, 1);
     x86_mov_rr(b, RCX, RSI);
     x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
-    x86_mov32(b, RDX, RCX);
-    x86_alu_ri(b, ALU_AND, RDX, VM_TCACHE_SIZE - 1, 0);
-    x86_shift_ri(b, SH_SHL, RDX, 4, 0);
-    x86_alu_rr(b, ALU_ADD, RDX, R15, 1);
-    x86_alu_rm(b, ALU_CMP, RCX, RDX, TC(acc));
-    slow[ns++] = x86_jcc(b, CC_NE);
+    if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
+        x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
+        slow[ns++] = x86_jcc(b, CC_NE);
+        x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
+        slow[ns++] = x86_jcc(b, CC_E);
+    } else { /* the translation cache (fast and bare modes) */
+        x86_mov32(b, RDX, RCX);
+        x86_alu_ri(b, ALU_AND, RDX, VM_TCACHE_SIZE - 1, 0);
+        x86_shift_ri(b, SH_SHL, RDX, 4, 0);
+        x86_alu_rr(b, ALU_ADD, RDX, R15, 1);
+        x86_alu_rm(b, ALU_CMP, RCX, RDX, TC(acc));
+        slow[ns++] = x86_jcc(b, CC_NE);
+    }
     if (size > 1) {
         x86_mov32(b, RCX, RSI);
         x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
@@ -393,7 +413,12 @@ static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int stor
         x86_cmp_mi(b, RAX, 0, 0, 2);
         slow[ns++] = x86_jcc(b, CC_NE);
     }
-    x86_load64(b, RDX, RDX, TC(acc) + 8);
+    if (j->exact) {
+        x86_inc_m64(b, R15, LAST(0, n)); /* the hit vm_mem_ptr would credit */
+        x86_load64(b, RDX, R15, LAST(0, addend));
+    } else {
+        x86_load64(b, RDX, RDX, TC(acc) + 8);
+    }
     x86_alu_rr(b, ALU_ADD, RDX, RSI, 1);
     if (store) {
         x86_load64(b, RAX, RBP, fp ? FR(d->rs2) : XR(d->rs2));
@@ -539,6 +564,65 @@ static void dump_block(struct jit *j, const struct jblock *blk, size_t start, co
     fputc('\n', j->dump);
 }
 
+/* Does the code for d touch memory or call out (so that the TLB model could
+ * see something between two fetches)? */
+static int exact_barrier(const vm_rv_insn *d)
+{
+    int size, sign, fp;
+    if (is_load(d->op, &size, &sign, &fp) || is_store(d->op, &size, &fp)) return 1;
+    switch (vm_rv_op_class(d->op)) {
+    case VM_RV_CLASS_ALU: case VM_RV_CLASS_BRANCH: case VM_RV_CLASS_JUMP: return 0;
+    case VM_RV_CLASS_MUL: return d->op != VM_RV_MUL && d->op != VM_RV_MULW;
+    }
+    return 1;
+}
+
+/* Exact mode: the fetches of instructions i.. up to and including the next
+ * one that touches memory or calls out, all on one page, made at once: the
+ * interpreter would make them in the same order with nothing in between that
+ * the TLB model sees. Inline: a repeat of the last fetch page is credited as
+ * k hits (what vm_mem_ptr's exact path does k times); else a helper makes
+ * them one by one. A straddling instruction is a group of its own. */
+static void emit_fetches(x86_buf *b, struct jit *j, const struct jblock *blk, uint32_t i,
+                         uint32_t *group_end)
+{
+    const struct jinsn *ji = &blk->ins[i];
+    uint64_t page = ji->pc >> VM_PAGE_SHIFT;
+    uint32_t e = i;
+    for (;;) {
+        const struct jinsn *x = &blk->ins[e];
+        if (x->pc >> VM_PAGE_SHIFT != page) break;
+        if (x->d.len == 4 && (x->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2) {
+            if (e == i) e++; /* straddles: alone */
+            break;
+        }
+        e++;
+        if (e == blk->n || exact_barrier(&x->d)) break;
+    }
+    uint32_t k = e - i;
+    *group_end = e;
+    int straddle = ji->d.len == 4 && (ji->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2;
+    size_t slow[2], done = 0;
+    if (!straddle) {
+        x86_mov_imm(b, RAX, page);
+        x86_alu_rm(b, ALU_CMP, RAX, R15, LAST(1, vpn));
+        slow[0] = x86_jcc(b, CC_NE);
+        x86_test_mi8(b, R15, LAST(1, ok), 1u << VM_ACC_FETCH);
+        slow[1] = x86_jcc(b, CC_E);
+        x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
+        done = x86_jmp(b);
+        x86_patch_rel32(b->start, slow[0], x86_len(b));
+        x86_patch_rel32(b->start, slow[1], x86_len(b));
+    }
+    x86_store64(b, RBX, OFF_REM, R13);
+    x86_mov_rr(b, RDI, RBX);
+    x86_mov_imm(b, RSI, (uint64_t)(uintptr_t)ji);
+    x86_mov_imm(b, RDX, k);
+    x86_call_abs(b, (const void *)jit_fetch_group);
+    emit_check_exit(b, j, i);
+    if (!straddle) x86_patch_rel32(b->start, done, x86_len(b));
+}
+
 /* Host code for block `blk` at the cache's current end. 0, or -1 if it did not fit. */
 static int emit_block(struct jit *j, struct jblock *blk)
 {
@@ -558,13 +642,14 @@ static int emit_block(struct jit *j, struct jblock *blk)
     emit_exit(&b, j, EXIT_LOOKUP);
     x86_patch_rel32(b.start, fits, x86_len(&b));
 
+    uint32_t group_end = 0; /* exact mode: instructions [i, group_end) have their fetches made */
     for (uint32_t i = 0; i < n; i++) {
         const struct jinsn *ji = &blk->ins[i];
         const vm_rv_insn *d = &ji->d;
         uint64_t pc = ji->pc;
         int size, sign, fp;
         offs[i] = x86_len(&b);
-        if (j->exact) emit_call(&b, j, (const void *)jit_fetch, ji);
+        if (j->exact && i >= group_end) emit_fetches(&b, j, blk, i, &group_end);
         int cls = vm_rv_op_class(d->op);
         if (cls == VM_RV_CLASS_BRANCH) {
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
@@ -611,11 +696,11 @@ static int emit_block(struct jit *j, struct jblock *blk)
             emit_exit(&b, j, EXIT_LOOKUP);
             goto done;
         }
-        if (!j->exact && is_load(d->op, &size, &sign, &fp)) {
+        if (is_load(d->op, &size, &sign, &fp)) {
             emit_mem(&b, j, ji, 0, size, sign, fp);
             continue;
         }
-        if (!j->exact && is_store(d->op, &size, &fp)) {
+        if (is_store(d->op, &size, &fp)) {
             emit_mem(&b, j, ji, 1, size, 0, fp);
             continue;
         }

@@ -145,6 +145,14 @@ void x86_alu_rm(x86_buf *b, int op, int dst, int base, int32_t disp)
     mem_operand(b, dst, base, disp);
 }
 
+void x86_alu_mi(x86_buf *b, int op, int base, int32_t disp, int32_t imm)
+{
+    rex(b, 1, 0, base, 0);
+    x86_byte(b, 0x81);
+    mem_operand(b, op, base, disp);
+    x86_u32(b, (uint32_t)imm);
+}
+
 void x86_cmp_mi(x86_buf *b, int base, int32_t disp, int32_t imm, int size)
 {
     if (size == 2) x86_byte(b, 0x66);

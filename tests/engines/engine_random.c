@@ -11,7 +11,8 @@
  * fresh address space of the same content — bare, sv39 exact and sv39 fast
  * in turn — once to the ecall and once with a random smaller budget, and
  * compares the stop reason, pc, retired count, every register, fcsr and the
- * data page. The first difference is printed with the case's seed.
+ * data page, and in the TLB model's exact mode its statistics. The first
+ * differences are printed with the case's seed.
  *
  * Usage: engine_random [CASES [SEED [ENGINE...]]]   (default 300 cases, seed 1)
  * Exit 0 when every case agrees, 1 otherwise, 77 without the engines.
@@ -217,6 +218,15 @@ static int compare(const char *what, struct state *a, int ra, struct state *b, i
         vm_mem_read_force(b->h.mem, DATA_VA, db, sizeof db);
         for (size_t i = 0; !bad[0] && i < sizeof da; i++)
             if (da[i] != db[i]) snprintf(bad, sizeof bad, "data byte %zu %02x vs %02x", i, da[i], db[i]);
+    }
+    if (!bad[0]) { /* the TLB model saw the same accesses (exact in every mode but fast) */
+        static char ja[16384], jb[16384];
+        vm_mem_sync_stats(a->h.mem);
+        vm_mem_sync_stats(b->h.mem);
+        vm_mem_stats_json(a->h.mem, x->insns, ja, sizeof ja);
+        vm_mem_stats_json(b->h.mem, y->insns, jb, sizeof jb);
+        if (!a->h.mem->exact) ja[0] = jb[0] = 0; /* fast mode: the model sees only misses */
+        if (strcmp(ja, jb)) snprintf(bad, sizeof bad, "TLB model statistics differ");
     }
     if (!bad[0]) return 0;
     printf("FAIL %s: interp vs %s: %s\n", what, b->ops->name, bad);
