@@ -50,6 +50,7 @@ static void usage(FILE *f)
             "                    as text on stderr unless --trace-file or --trace-lttng\n"
             "  --trace-file=F    write the events to a binary trace file (read it with vmtrace)\n"
             "  --trace-lttng     send the events to LTTng-UST tracepoints (provider vmlab)\n"
+            "  --trace-usdt      only fire the USDT probes vmlab:EVENT (bpftrace, perf)\n"
             "  --profile[=FILE]  guest profile: top functions on stderr; FILE gets folded stacks\n"
             "  --profile-period=N  sample the pc every N instructions (default 1000)\n"
             "  -h, --help        show this help\n"
@@ -124,7 +125,7 @@ int main(int argc, char **argv)
 #endif
     enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT, OPT_MMU, OPT_TLB, OPT_SHADOW,
            OPT_TLBMODE, OPT_PAGES, OPT_AD,
-           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_PROFILE, OPT_PROFILE_PERIOD,
+           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_TRACE_USDT, OPT_PROFILE, OPT_PROFILE_PERIOD,
            OPT_JITDUMP };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
@@ -134,7 +135,8 @@ int main(int argc, char **argv)
         {"tlb-mode", required_argument, 0, OPT_TLBMODE},
         {"pages", required_argument, 0, OPT_PAGES},   {"ad", required_argument, 0, OPT_AD},
         {"trace", required_argument, 0, OPT_TRACE}, {"trace-file", required_argument, 0, OPT_TRACE_FILE},
-        {"trace-lttng", no_argument, 0, OPT_TRACE_LTTNG}, {"profile", optional_argument, 0, OPT_PROFILE},
+        {"trace-lttng", no_argument, 0, OPT_TRACE_LTTNG}, {"trace-usdt", no_argument, 0, OPT_TRACE_USDT},
+        {"profile", optional_argument, 0, OPT_PROFILE},
         {"profile-period", required_argument, 0, OPT_PROFILE_PERIOD},
         {"jit-dump", required_argument, 0, OPT_JITDUMP}, /* engines/jit_x86.c */
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
@@ -180,6 +182,7 @@ int main(int argc, char **argv)
         case OPT_TRACE: tcli.trace = optarg; break; /* tracing: trace/trace_cli.c */
         case OPT_TRACE_FILE: tcli.file = optarg; break;
         case OPT_TRACE_LTTNG: tcli.lttng = 1; break;
+        case OPT_TRACE_USDT: tcli.usdt = 1; break;
         case OPT_PROFILE: tcli.profile = optarg ? optarg : ""; break;
         case OPT_PROFILE_PERIOD: tcli.period = strtoull(optarg, NULL, 0); break;
         case OPT_JITDUMP: jit_dump = optarg; break;

@@ -1,6 +1,6 @@
 # trace: tracing and profiling (doc/trace.md). The event list is
 # include/vmlab/trace_events.def; every backend is generated from it.
-libvmlab_core_la_SOURCES += trace/trace.c trace/tracefile.c trace/trace_machine.c \
+libvmlab_core_la_SOURCES += trace/trace.c trace/tracefile.c trace/trace_machine.c trace/trace_gc.c \
 	trace/lttng_load.c trace/profile.c trace/symbols.c trace/symbols.h trace/trace_cli.c trace/trace_cli.h \
 	trace/trace_priv.h trace/tracefile.h trace/trace_engine.h trace/profile.h trace/lttng_tp.h
 libvmlab_core_la_LIBADD += $(LTTNG_APP_LIBS)
@@ -27,5 +27,13 @@ tests_trace_test_trace_SOURCES = tests/trace/test_trace.c
 tests_trace_test_trace_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_trace_test_trace_LDADD = libvmlab_core.la $(CMOCKA_LIBS) $(ZYDIS_LIBS) -lm
 tests_trace_jsoncheck_SOURCES = tests/trace/jsoncheck.c
-TESTS += tests/trace/test_trace tests/trace/run-trace tests/trace/run-lttng
-EXTRA_DIST += tests/trace/run-trace tests/trace/run-lttng tests/trace/hot.c
+TESTS += tests/trace/test_trace tests/trace/run-trace tests/trace/run-lttng tests/trace/run-usdt
+EXTRA_DIST += tests/trace/run-trace tests/trace/run-lttng tests/trace/run-usdt tests/trace/hot.c
+AM_TESTS_ENVIRONMENT += LTTNG='$(LTTNG)'; BABELTRACE2='$(BABELTRACE2)'; HAVE_LTTNG='$(HAVE_LTTNG_FLAG)'; \
+	HAVE_SDT='$(HAVE_SDT_FLAG)'; export LTTNG BABELTRACE2 HAVE_LTTNG HAVE_SDT;
+
+# the cost benchmark (not a test): make trace/bench_trace; see doc/trace.md
+EXTRA_PROGRAMS = trace/bench_trace
+trace_bench_trace_SOURCES = trace/bench_trace.c
+trace_bench_trace_LDADD = libvmlab_core.la $(ZYDIS_LIBS) -lm
+CLEANFILES += trace/bench_trace

@@ -244,11 +244,27 @@ void vm_trace_emit(vm_tracer *t, int ev, const vm_trace_val *v)
 #define VAL_U64(x) {.u = (x)}
 #define VAL_I64(x) {.i = (x)}
 #define VAL_STR(x) {.s = (x) ? (x) : ""}
+/* USDT probes (sys/sdt.h): one per event, "vmlab:NAME", in the generated
+ * function, so they fire for the events the tracer has enabled (vmsh
+ * --trace=PAT --trace-usdt). A probe that nothing attached to is a nop. */
+#if defined(HAVE_SDT) && !defined(VMLAB_DISABLE_TRACING)
+#define SDT_USE_VARIADIC 1
+#include <sys/sdt.h>
+#define U_A(...) SEL_(__VA_ARGS__, U_A1, P_0, 0)(__VA_ARGS__)
+#define U_B(...) SEL_(__VA_ARGS__, U_B1, P_0, 0)(__VA_ARGS__)
+#define U_A1(type, name) , name U_B
+#define U_B1(type, name) , name U_A
+#define USDT_(...) STAP_PROBEV(__VA_ARGS__)
+#define PROBE(name, fields) USDT_(vmlab, name U_A fields ());
+#else
+#define PROBE(name, fields)
+#endif
 #define F(type, name) (type, name)
 #define EV(name, flags, doc, fields)                   \
     void vm_trace_##name(vm_tracer *t P_A fields ())   \
     {                                                  \
         const vm_trace_val v[] = {V_A fields ()};      \
+        PROBE(name, fields)                            \
         vm_trace_emit(t, VM_TEV_##name, v);            \
     }
 #include "vmlab/trace_events.def"

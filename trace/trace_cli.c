@@ -18,7 +18,7 @@ static int fail(vm_run_result *res, const char *msg)
 int vm_trace_cli_run(const vm_trace_cli *o, vm_machine *m, const char *prog, uint64_t max_insns,
                      vm_run_result *res)
 {
-    if (!o->trace && !o->file && !o->lttng && !o->profile) return vm_machine_run(m, max_insns, res);
+    if (!o->trace && !o->file && !o->lttng && !o->usdt && !o->profile) return vm_machine_run(m, max_insns, res);
     vm_error err;
     vm_tracer *t = vm_tracer_new(&err);
     vm_profile *p = NULL;
@@ -26,10 +26,10 @@ int vm_trace_cli_run(const vm_trace_cli *o, vm_machine *m, const char *prog, uin
     /* default: every event that is not per instruction / access */
     const char *pat = o->trace ? o->trace : "*,-insn,-block_exec,-mem_*,-tlb_hit";
     int rc = -1;
-    if ((o->trace || o->file || o->lttng) && vm_tracer_enable(t, pat, &err)) goto out;
+    if ((o->trace || o->file || o->lttng || o->usdt) && vm_tracer_enable(t, pat, &err)) goto out;
     if (o->file && vm_tracer_open_file(t, o->file, &err)) goto out;
     if (o->lttng && vm_tracer_lttng(t, &err)) goto out;
-    if (o->trace && !o->file && !o->lttng) vm_tracer_set_text(t, stderr);
+    if (o->trace && !o->file && !o->lttng && !o->usdt) vm_tracer_set_text(t, stderr);
     vm_machine_set_tracer(m, t);
     if (o->profile && !(p = vm_profile_new(m, t, prog, o->period, &err))) goto out;
     rc = vm_machine_run(m, max_insns, res);

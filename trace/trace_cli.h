@@ -1,5 +1,5 @@
 /*
- * vmsh's tracing and profiling options (--trace, --trace-file, --trace-lttng,
+ * vmsh's tracing and profiling options (--trace, --trace-file, --trace-lttng, --trace-usdt,
  * --profile, --profile-period), so that vmsh.c only parses them and makes one
  * call: vm_trace_cli_run() sets up the tracer, runs the machine, then writes
  * the profile and closes the trace file.
@@ -15,6 +15,7 @@ typedef struct vm_trace_cli {
     const char *trace;      /* --trace=PATTERNS */
     const char *file;       /* --trace-file=F */
     int lttng;              /* --trace-lttng */
+    int usdt;               /* --trace-usdt: only the USDT probes (bpftrace, perf) */
     const char *profile;    /* --profile[=FILE]: "" for the table only */
     uint64_t period;        /* --profile-period=N */
 } vm_trace_cli;

@@ -1,5 +1,5 @@
 /*
- * Attaching a tracer to a machine and to a GC heap: the glue that knows the
+ * Attaching a tracer to a machine: the glue that knows the
  * machine's internals (core/machine_priv.h). The machine keeps one tracer
  * pointer of its own (not the Lua layer's vm_hooks slot); the TLB model
  * reports misses, evictions and flushes through its event callback; the hart
@@ -10,7 +10,6 @@
 #include "core/machine_priv.h"
 #include "trace/trace_engine.h"
 #include "trace/trace_priv.h"
-#include "vmlab/gc.h"
 
 uint64_t vm_trace_paddr(vm_mem *m, uint64_t va)
 {
@@ -74,19 +73,3 @@ void vm_machine_set_tracer(vm_machine *m, vm_tracer *t)
 }
 
 vm_tracer *vm_machine_tracer(const vm_machine *m) { return m->tracer; }
-
-static void gc_event(void *ud, const vm_gc_event *ev)
-{
-    vm_tracer *t = ud;
-    switch (ev->kind) {
-    case VM_GC_EV_START: VM_TRACE(t, gc_start, ev->what, (uint64_t)ev->heap); break;
-    case VM_GC_EV_END: VM_TRACE(t, gc_end, ev->what, (uint64_t)ev->heap); break;
-    default: VM_TRACE(t, gc_phase, ev->what, (uint64_t)ev->heap); break;
-    }
-}
-
-void vm_tracer_attach_gc(vm_tracer *t, struct vm_gc_heap *h)
-{
-    vm_gc_set_trace(h, t ? gc_event : NULL, t);
-    if (t) t->gc = h;
-}

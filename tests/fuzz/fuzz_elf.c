@@ -4,7 +4,7 @@
  * file; never crash, leak a sanitizer report or hang. Nothing is executed:
  * a fuzzed guest could make arbitrary system calls on the host.
  */
-/* fuzz-sources: core/error.c core/machine.c core/elf.c core/linux.c core/linux_syscall.c engines/*.c mem/*.c isa/riscv/*.c */
+/* fuzz-sources: core/error.c core/machine.c core/elf.c core/linux.c core/linux_syscall.c engines/*.c mem/*.c isa/riscv/*.c trace/trace.c trace/trace_machine.c trace/tracefile.c trace/lttng_load.c */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -20,5 +20,5 @@ int main(void)
     unsigned long s = work(2000);
     char msg[] = "hot done\n";
     write(1, msg, sizeof msg - 1);
-    return (int)(s % 7 == 100) + 3; /* 3, but the compiler cannot know */
+    return s == 12345 ? 4 : 3; /* 3, but the compiler cannot know */
 }
