@@ -438,6 +438,98 @@ static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int stor
     x86_patch_rel32(b->start, done, x86_len(b));
 }
 
+/* Native SSE2 for the common double-precision operations, when the rounding
+ * mode is round-to-nearest-even (the rm field, or frm at run time for the
+ * dynamic rm: checked, the helper runs the other modes). MXCSR is RNE and
+ * accumulates the flags during a run (fpu.c), so the host's flags are the
+ * guest's; what x86 does differently is fixed here: a NaN result becomes
+ * RISC-V's canonical NaN. Comparisons: feq is quiet (ucomisd), flt/fle
+ * signal on any NaN (comisd). The sign-injection and move operations are
+ * integer code. 0: no native code (use the helper). */
+static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    uint8_t op = 0;
+    int cmp = 0;
+    switch (d->op) {
+    case VM_RV_FADD_D: op = 0x58; break;
+    case VM_RV_FSUB_D: op = 0x5c; break;
+    case VM_RV_FMUL_D: op = 0x59; break;
+    case VM_RV_FDIV_D: op = 0x5e; break;
+    case VM_RV_FSQRT_D: op = 0x51; break;
+    case VM_RV_FEQ_D: case VM_RV_FLT_D: case VM_RV_FLE_D: cmp = 1; break;
+    case VM_RV_FMV_X_D:
+        if (d->rd) {
+            x86_load64(b, RAX, RBP, FR(d->rs1));
+            x86_store64(b, RBP, XR(d->rd), RAX);
+        }
+        return 1;
+    case VM_RV_FMV_D_X:
+        x86_load64(b, RAX, RBP, XR(d->rs1));
+        x86_store64(b, RBP, FR(d->rd), RAX);
+        return 1;
+    case VM_RV_FSGNJ_D: case VM_RV_FSGNJN_D: case VM_RV_FSGNJX_D:
+        x86_load64(b, RAX, RBP, FR(d->rs1));
+        x86_load64(b, RCX, RBP, FR(d->rs2));
+        x86_mov_imm(b, RDX, 0x8000000000000000ull);
+        if (d->op == VM_RV_FSGNJX_D) {
+            x86_alu_rr(b, ALU_AND, RCX, RDX, 1);
+            x86_alu_rr(b, ALU_XOR, RAX, RCX, 1);
+        } else {
+            if (d->op == VM_RV_FSGNJN_D) x86_alu_rr(b, ALU_XOR, RCX, RDX, 1);
+            x86_alu_rr(b, ALU_AND, RCX, RDX, 1);
+            x86_shift_ri(b, SH_SHL, RAX, 1, 1); /* clear the sign */
+            x86_shift_ri(b, SH_SHR, RAX, 1, 1);
+            x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
+        }
+        x86_store64(b, RBP, FR(d->rd), RAX);
+        return 1;
+    default: return 0;
+    }
+    size_t helper = 0;
+    int dyn_check = !cmp && d->rm == 7;
+    if (!cmp && d->rm != 0 && d->rm != 7) return 0;
+    if (dyn_check) { /* dynamic rounding: native only when frm is RNE */
+        x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
+        helper = x86_jcc(b, CC_NE);
+    }
+    if (cmp) {
+        x86_movq_xm(b, 0, RBP, FR(d->rs1));
+        x86_movq_xm(b, 1, RBP, FR(d->rs2));
+        if (d->op == VM_RV_FEQ_D) {
+            x86_sse_rr(b, 0x66, 0x2e, 0, 1); /* ucomisd */
+            x86_setcc_zx(b, CC_E, RAX);
+            x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
+            x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
+            x86_alu_ri(b, ALU_AND, RAX, 1, 0);
+        } else {
+            x86_sse_rr(b, 0x66, 0x2f, 1, 0); /* comisd rs2, rs1 */
+            x86_setcc_zx(b, d->op == VM_RV_FLT_D ? CC_A : CC_AE, RAX);
+        }
+        if (d->rd) x86_store64(b, RBP, XR(d->rd), RAX);
+    } else {
+        if (op == 0x51) {
+            x86_sse_op(b, 0xf2, 0x51, 0, RBP, FR(d->rs1));
+        } else {
+            x86_movq_xm(b, 0, RBP, FR(d->rs1));
+            x86_sse_op(b, 0xf2, op, 0, RBP, FR(d->rs2));
+        }
+        x86_movq_mx(b, RBP, FR(d->rd), 0);
+        x86_sse_rr(b, 0x66, 0x2e, 0, 0); /* NaN? */
+        size_t ok = x86_jcc(b, 0xb);     /* jnp */
+        x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
+        x86_store64(b, RBP, FR(d->rd), RAX);
+        x86_patch_rel32(b->start, ok, x86_len(b));
+    }
+    if (dyn_check) {
+        size_t done = x86_jmp(b);
+        x86_patch_rel32(b->start, helper, x86_len(b));
+        emit_call(b, j, (const void *)jit_helper, ji);
+        x86_patch_rel32(b->start, done, x86_len(b));
+    }
+    return 1;
+}
+
 /* Native code for one integer instruction; 0 if it has none (use the helper). */
 static int emit_alu(x86_buf *b, const vm_rv_insn *d, uint64_t pc)
 {
@@ -705,6 +797,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
             continue;
         }
         if (emit_alu(&b, d, pc)) continue;
+        if (emit_fp(&b, j, ji)) continue;
         emit_call(&b, j, (const void *)jit_helper, ji);
     }
     /* fell off the end (length limit, or an instruction that ends blocks

@@ -295,3 +295,48 @@ void x86_pop(x86_buf *b, int reg)
 }
 
 void x86_ret(x86_buf *b) { x86_byte(b, 0xc3); }
+
+void x86_movq_xm(x86_buf *b, int x, int base, int32_t disp)
+{
+    x86_byte(b, 0xf3);
+    rex(b, 0, x, base, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x7e);
+    mem_operand(b, x, base, disp);
+}
+
+void x86_movq_mx(x86_buf *b, int base, int32_t disp, int x)
+{
+    x86_byte(b, 0x66);
+    rex(b, 0, x, base, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0xd6);
+    mem_operand(b, x, base, disp);
+}
+
+void x86_sse_op(x86_buf *b, uint8_t prefix, uint8_t op, int x, int base, int32_t disp)
+{
+    if (prefix) x86_byte(b, prefix);
+    rex(b, 0, x, base, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, op);
+    mem_operand(b, x, base, disp);
+}
+
+void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y)
+{
+    if (prefix) x86_byte(b, prefix);
+    rex(b, 0, x, y, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, op);
+    rr_operand(b, x, y);
+}
+
+void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64)
+{
+    x86_byte(b, 0xf2);
+    rex(b, w64, x, reg, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x2a);
+    rr_operand(b, x, reg);
+}

@@ -55,6 +55,12 @@ void x86_lea(x86_buf *b, int reg, int base, int32_t disp);
 void x86_inc_m64(x86_buf *b, int base, int32_t disp);
 void x86_test_rr32(x86_buf *b, int r1, int r2);
 void x86_test_mi8(x86_buf *b, int base, int32_t disp, uint8_t imm);
+/* SSE2 scalar doubles; x is an xmm register number 0..7 */
+void x86_movq_xm(x86_buf *b, int x, int base, int32_t disp);  /* xmm <- qword [mem] */
+void x86_movq_mx(x86_buf *b, int base, int32_t disp, int x);  /* qword [mem] <- xmm */
+void x86_sse_op(x86_buf *b, uint8_t prefix, uint8_t op, int x, int base, int32_t disp); /* op xmm, [mem] */
+void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y);                 /* op xmm, xmm */
+void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
 size_t x86_jcc(x86_buf *b, int cc);
