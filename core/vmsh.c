@@ -49,6 +49,7 @@ static void usage(FILE *f)
             "  --trace=PATTERNS  trace events, e.g. syscall*,tlb_miss (vmtrace events lists them);\n"
             "                    as text on stderr unless --trace-file or --trace-lttng\n"
             "  --trace-file=F    write the events to a binary trace file (read it with vmtrace)\n"
+            "  --trace-clock=C   time stamps: ns (default), coarse (cheap, ms resolution), none\n"
             "  --trace-lttng     send the events to LTTng-UST tracepoints (provider vmlab)\n"
             "  --trace-usdt      only fire the USDT probes vmlab:EVENT (bpftrace, perf)\n"
             "  --profile[=FILE]  guest profile: top functions on stderr; FILE gets folded stacks\n"
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 #endif
     enum { OPT_ENGINE = 256, OPT_MAX, OPT_STATS, OPT_STRICT, OPT_MMU, OPT_TLB, OPT_SHADOW,
            OPT_TLBMODE, OPT_PAGES, OPT_AD,
-           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_LTTNG, OPT_TRACE_USDT, OPT_PROFILE, OPT_PROFILE_PERIOD,
+           OPT_TRACE, OPT_TRACE_FILE, OPT_TRACE_CLOCK, OPT_TRACE_LTTNG, OPT_TRACE_USDT, OPT_PROFILE, OPT_PROFILE_PERIOD,
            OPT_JITDUMP };
     static const struct option opts[] = {
         {"engine", required_argument, 0, OPT_ENGINE}, {"max-insns", required_argument, 0, OPT_MAX},
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
         {"pages", required_argument, 0, OPT_PAGES},   {"ad", required_argument, 0, OPT_AD},
         {"trace", required_argument, 0, OPT_TRACE}, {"trace-file", required_argument, 0, OPT_TRACE_FILE},
         {"trace-lttng", no_argument, 0, OPT_TRACE_LTTNG}, {"trace-usdt", no_argument, 0, OPT_TRACE_USDT},
-        {"profile", optional_argument, 0, OPT_PROFILE},
+        {"trace-clock", required_argument, 0, OPT_TRACE_CLOCK}, {"profile", optional_argument, 0, OPT_PROFILE},
         {"profile-period", required_argument, 0, OPT_PROFILE_PERIOD},
         {"jit-dump", required_argument, 0, OPT_JITDUMP}, /* engines/jit_x86.c */
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, 'V'},
@@ -181,6 +182,7 @@ int main(int argc, char **argv)
         case OPT_STRICT: cfg.strict = 1; break;
         case OPT_TRACE: tcli.trace = optarg; break; /* tracing: trace/trace_cli.c */
         case OPT_TRACE_FILE: tcli.file = optarg; break;
+        case OPT_TRACE_CLOCK: tcli.clock = optarg; break;
         case OPT_TRACE_LTTNG: tcli.lttng = 1; break;
         case OPT_TRACE_USDT: tcli.usdt = 1; break;
         case OPT_PROFILE: tcli.profile = optarg ? optarg : ""; break;

@@ -84,10 +84,11 @@ int vm_trace_parse(const char *patterns, uint64_t *mask, vm_error *err)
 
 /* {==== the tracer ====================================================== */
 
-uint64_t vm_trace_now_ns(void)
+uint64_t vm_trace_clock(int clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock == VM_TRACE_CLOCK_NONE) return 0;
+    clock_gettime(clock == VM_TRACE_CLOCK_COARSE ? CLOCK_MONOTONIC_COARSE : CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -98,7 +99,7 @@ vm_tracer *vm_tracer_new(vm_error *err)
         vm_error_set(err, VM_ENOMEM, "tracer: out of host memory");
         return NULL;
     }
-    t->t0 = vm_trace_now_ns();
+    t->t0 = vm_trace_clock(VM_TRACE_CLOCK_NS);
     return t;
 }
 
@@ -167,7 +168,8 @@ void vm_tracer_unsubscribe(vm_tracer *t, int id)
 int vm_tracer_open_file(vm_tracer *t, const char *path, vm_error *err)
 {
     if (vm_tracer_close_file(t, err)) return -1;
-    vm_tfw *w = vm_tfw_open(path, events, VM_TEV_COUNT, err);
+    static const char *const names[] = {"ns", "coarse", "none"};
+    vm_tfw *w = vm_tfw_open(path, names[t->clock], events, VM_TEV_COUNT, err);
     if (!w) return -1;
     t->file = w;
     return 0;
@@ -181,6 +183,17 @@ int vm_tracer_close_file(vm_tracer *t, vm_error *err)
 }
 
 void vm_tracer_set_text(vm_tracer *t, FILE *f) { t->text = f; }
+
+int vm_tracer_set_clock(vm_tracer *t, const char *clock, vm_error *err)
+{
+    int c = !strcmp(clock, "ns") ? VM_TRACE_CLOCK_NS
+            : !strcmp(clock, "coarse") ? VM_TRACE_CLOCK_COARSE
+            : !strcmp(clock, "none") ? VM_TRACE_CLOCK_NONE : -1;
+    if (c < 0) return vm_error_set(err, VM_EINVAL, "trace clock '%s': expected ns, coarse or none", clock);
+    t->clock = c;
+    t->t0 = c == VM_TRACE_CLOCK_NONE ? 0 : vm_trace_clock(c);
+    return 0;
+}
 
 int vm_tracer_lttng(vm_tracer *t, vm_error *err)
 {
@@ -217,7 +230,7 @@ void vm_trace_emit(vm_tracer *t, int ev, const vm_trace_val *v)
     t->counts[ev]++;
     if (t->sinks & bit) {
         if (t->file || t->text) {
-            uint64_t ts = vm_trace_now_ns() - t->t0;
+            uint64_t ts = vm_trace_clock(t->clock) - t->t0;
             if (t->file) vm_tfw_write(t->file, ev, ts, events[ev].nfields, events[ev].fields, v);
             if (t->text) text_line(t->text, ev, ts, v);
         }

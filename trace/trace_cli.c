@@ -27,6 +27,7 @@ int vm_trace_cli_run(const vm_trace_cli *o, vm_machine *m, const char *prog, uin
     const char *pat = o->trace ? o->trace : "*,-insn,-block_exec,-mem_*,-tlb_hit";
     int rc = -1;
     if ((o->trace || o->file || o->lttng || o->usdt) && vm_tracer_enable(t, pat, &err)) goto out;
+    if (o->clock && vm_tracer_set_clock(t, o->clock, &err)) goto out;
     if (o->file && vm_tracer_open_file(t, o->file, &err)) goto out;
     if (o->lttng && vm_tracer_lttng(t, &err)) goto out;
     if (o->trace && !o->file && !o->lttng && !o->usdt) vm_tracer_set_text(t, stderr);

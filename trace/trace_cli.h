@@ -14,6 +14,7 @@
 typedef struct vm_trace_cli {
     const char *trace;      /* --trace=PATTERNS */
     const char *file;       /* --trace-file=F */
+    const char *clock;      /* --trace-clock=ns|coarse|none */
     int lttng;              /* --trace-lttng */
     int usdt;               /* --trace-usdt: only the USDT probes (bpftrace, perf) */
     const char *profile;    /* --profile[=FILE]: "" for the table only */

@@ -29,14 +29,15 @@ struct vm_tracer {
     FILE *text;
     vm_tfw *file;
     const vm_trace_lttng_fn *lttng; /* VM_TEV_COUNT functions, or NULL */
-    uint64_t t0;                /* clock origin (CLOCK_MONOTONIC ns) */
+    uint64_t t0;                /* clock origin (ns) */
+    int clock;                  /* VM_TRACE_CLOCK_* */
     struct vm_machine *m;       /* attached machine, or NULL */
     struct vm_gc_heap *gc;
 };
 
 /* The enabled set changed: the machine glue re-points the hart (trace_machine.c). */
 void vm_trace_machine_update(vm_tracer *t);
-uint64_t vm_trace_now_ns(void);
+uint64_t vm_trace_clock(int clock);
 /* LTTng glue: the provider's function table, or NULL with *err. */
 const vm_trace_lttng_fn *vm_trace_lttng_load(vm_error *err);
 

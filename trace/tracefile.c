@@ -72,7 +72,8 @@ vm_tfw *vm_tfw_open_raw(const char *path, const char *header, size_t len, vm_err
 
 static const char *const tname[] = {"u64", "i64", "str"};
 
-vm_tfw *vm_tfw_open(const char *path, const vm_trace_info *events, int nev, vm_error *err)
+vm_tfw *vm_tfw_open(const char *path, const char *clock, const vm_trace_info *events, int nev,
+                    vm_error *err)
 {
     size_t cap = 4096, n = 0;
     char *h = malloc(cap);
@@ -80,7 +81,7 @@ vm_tfw *vm_tfw_open(const char *path, const vm_trace_info *events, int nev, vm_e
         vm_error_set(err, VM_ENOMEM, "trace file %s: out of memory", path);
         return NULL;
     }
-    n += (size_t)snprintf(h, cap, "vmtrace 1\nclock ns\n");
+    n += (size_t)snprintf(h, cap, "vmtrace 1\nclock %s\n", clock);
     for (int e = 0; e < nev; e++) {
         const vm_trace_info *in = &events[e];
         char line[1024];

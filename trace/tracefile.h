@@ -4,7 +4,7 @@
  * types, so a reader needs no copy of the event list that wrote the file.
  *
  *   "VMTRACE1"  u32 little-endian header length  header text
- *   header text: "vmtrace 1\nclock ns\n" then one line per event:
+ *   header text: "vmtrace 1\nclock CLOCK\n" (ns, coarse or none) then per event:
  *                "event ID NAME FLAGS FIELD:TYPE ...\n"   (TYPE u64, i64, str)
  *   records:     u8 ID, varint time delta (ns since the previous record),
  *                then each field: u64 varint (LEB128), i64 zigzag varint,
@@ -32,7 +32,8 @@
 typedef struct vm_tfw vm_tfw;
 
 /* Create `path` and write the header describing `nev` events. */
-vm_tfw *vm_tfw_open(const char *path, const vm_trace_info *events, int nev, vm_error *err);
+vm_tfw *vm_tfw_open(const char *path, const char *clock, const vm_trace_info *events, int nev,
+                    vm_error *err);
 /* The same, with a header text taken verbatim from a reader (vmtrace filter). */
 vm_tfw *vm_tfw_open_raw(const char *path, const char *header, size_t len, vm_error *err);
 /* Append a record; types[i] is each value's VM_TRT_*. */

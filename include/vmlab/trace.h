@@ -107,6 +107,12 @@ int vm_tracer_open_file(vm_tracer *t, const char *path, vm_error *err);
 int vm_tracer_close_file(vm_tracer *t, vm_error *err);
 /* One text line per enabled event to f (NULL: off), like strace. */
 void vm_tracer_set_text(vm_tracer *t, FILE *f);
+/* The time stamp of file and text records (set it before opening the file):
+ * "ns" (CLOCK_MONOTONIC, the default), "coarse" (CLOCK_MONOTONIC_COARSE:
+ * jiffy resolution, but no rdtsc: much cheaper in VMs that trap it) or
+ * "none" (all zero: order only, the cheapest). */
+enum { VM_TRACE_CLOCK_NS, VM_TRACE_CLOCK_COARSE, VM_TRACE_CLOCK_NONE };
+int vm_tracer_set_clock(vm_tracer *t, const char *clock, vm_error *err);
 
 /* {==== backend 3: LTTng-UST ==== */
 
