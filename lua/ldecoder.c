@@ -8,9 +8,9 @@
  * target (the address a direct branch, jump or call goes to) and, for rv64,
  * op (the base operation: "c.addi" decodes to "addi"), rd, rs1, rs2, imm.
  *
- * rv64 uses vmlab's own decoder and objdump-exact disassembler (isa/riscv).
- * x86_64 uses Zydis (libzydis-dev) directly: there is no vmlab x86 decoder
- * object yet; when isa/x86 lands, this file should call it instead.
+ * rv64 uses vmlab's own decoder and objdump-exact disassembler (isa/riscv);
+ * x86_64 uses vmlab's x86-64 decoder (isa/x86, Zydis-backed, the one the
+ * JIT's --jit-dump uses), so both ISAs print as the rest of vmlab does.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -21,18 +21,12 @@
 #include "lua/lvmlab.h"
 #include "vmlab/machine.h"
 #include "vmlab/riscv.h"
-#ifdef HAVE_ZYDIS
-#include <Zydis/Zydis.h>
-#endif
+#include "vmlab/x86.h"
 
 enum { ISA_RV64, ISA_X86_64 };
 
 typedef struct lvm_decoder {
     int isa;
-#ifdef HAVE_ZYDIS
-    ZydisDecoder dec;
-    ZydisFormatter fmt;
-#endif
 } lvm_decoder;
 
 static lvm_decoder *checkdecoder(lua_State *L, int idx)
@@ -121,69 +115,33 @@ static int push_rv64(lua_State *L, const uint8_t *buf, size_t avail, uint64_t pc
     return 0;
 }
 
-#ifdef HAVE_ZYDIS
-static const char *x86_class(ZydisInstructionCategory c)
+static int push_x86(lua_State *L, const uint8_t *buf, size_t avail, uint64_t pc)
 {
-    switch (c) {
-    case ZYDIS_CATEGORY_COND_BR: return "branch";
-    case ZYDIS_CATEGORY_UNCOND_BR: return "jump";
-    case ZYDIS_CATEGORY_CALL: return "call";
-    case ZYDIS_CATEGORY_RET: return "ret";
-    default: return NULL;
-    }
-}
-
-static int push_x86(lua_State *L, lvm_decoder *d, const uint8_t *buf, size_t avail, uint64_t pc)
-{
-    ZydisDecodedInstruction info;
-    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d->dec, buf, avail, &info, ops))) return -1;
-    char text[256];
-    if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&d->fmt, &info, ops, info.operand_count_visible,
-                                                      text, sizeof text, pc, NULL)))
-        return -1;
+    static const char *const cls[] = {"other", "branch", "jump", "call", "ret"};
+    vm_x86_insn d;
+    char text[160];
+    if (vm_x86_decode(buf, avail, pc, &d) < 0 || vm_x86_disasm(&d, pc, text, sizeof text) < 0) return -1;
     lua_createtable(L, 0, 9);
     luaL_setmetatable(L, LVM_INSN);
     seti(L, "addr", (lua_Integer)pc);
-    seti(L, "length", info.length);
-    lua_pushlstring(L, (const char *)buf, info.length);
+    seti(L, "length", d.len);
+    lua_pushlstring(L, (const char *)d.bytes, d.len);
     lua_setfield(L, -2, "bytes");
     sets(L, "text", text);
-    sets(L, "mnemonic", ZydisMnemonicGetString(info.mnemonic));
-    lua_createtable(L, info.operand_count_visible, 0);
-    for (int i = 0; i < info.operand_count_visible; i++) {
-        char o[128];
-        if (!ZYAN_SUCCESS(ZydisFormatterFormatOperand(&d->fmt, &info, &ops[i], o, sizeof o, pc, NULL)))
-            snprintf(o, sizeof o, "?");
-        lua_pushstring(L, o);
-        lua_rawseti(L, -2, i + 1);
-    }
+    sets(L, "mnemonic", d.mnemonic);
+    push_operands_from_text(L, text);
     lua_setfield(L, -2, "operands");
-    const char *cls = x86_class(info.meta.category);
-    if (cls) sets(L, "class", cls);
-    else {
-        char lower[64];
-        snprintf(lower, sizeof lower, "%s", ZydisCategoryGetString(info.meta.category));
-        for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
-        sets(L, "class", lower);
-    }
-    if (info.operand_count_visible > 0 && ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
-        ops[0].imm.is_relative) {
-        ZyanU64 t;
-        if (ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&info, &ops[0], pc, &t))) seti(L, "target", (lua_Integer)t);
-    }
+    sets(L, "class", d.cls < sizeof cls / sizeof *cls ? cls[d.cls] : "other");
+    if (d.has_target) seti(L, "target", (lua_Integer)d.target);
     return 0;
 }
-#endif
 
 /* Decode at `pc` from buf; push the instruction, or nil and a message. */
 static int push_insn(lua_State *L, lvm_decoder *d, const uint8_t *buf, size_t avail, uint64_t pc)
 {
     int rc = -1;
     if (d->isa == ISA_RV64) rc = push_rv64(L, buf, avail, pc);
-#ifdef HAVE_ZYDIS
-    else rc = push_x86(L, d, buf, avail, pc);
-#endif
+    else rc = push_x86(L, buf, avail, pc);
     if (rc) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s at 0x%" PRIx64, avail ? "incomplete or invalid instruction" : "no bytes", pc);
@@ -344,15 +302,8 @@ static int vm_decoder(lua_State *L)
     memset(d, 0, sizeof *d);
     d->isa = i < 2 ? ISA_RV64 : ISA_X86_64;
     luaL_setmetatable(L, LVM_DECODER);
-    if (d->isa == ISA_X86_64) {
-#ifdef HAVE_ZYDIS
-        if (!ZYAN_SUCCESS(ZydisDecoderInit(&d->dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)) ||
-            !ZYAN_SUCCESS(ZydisFormatterInit(&d->fmt, ZYDIS_FORMATTER_STYLE_INTEL)))
-            return luaL_error(L, "vm.decoder: Zydis failed to initialise");
-#else
+    if (d->isa == ISA_X86_64 && !vm_x86_available())
         return luaL_error(L, "vm.decoder: x86_64 needs Zydis, which this build lacks (apt-get install libzydis-dev libzycore-dev, then reconfigure)");
-#endif
-    }
     return 1;
 }
 

@@ -327,6 +327,9 @@ if okx then
   i = x:decode("\x74\x02", 0x10)
   check("x86 jcc", i.class == "branch" and i.target == 0x14, i.class)
   check("x86 bad", x:decode("\x0f") == nil)
+  i = x:decode("\x48\x8b\x45\x50")
+  check("x86 mem operand", i.operands[1] == "rax" and i.operands[2]:find("[rbp+0x50]", 1, true), i.text)
+  eq("x86 other class", i.class, "other")
 else
   print("note: x86_64 decoder not built: " .. tostring(x))
 end
