@@ -36,6 +36,7 @@
 #include "core/elf_symbols.h"
 #include "lua/lvmlab.h"
 #include "mem/tlb_policy.h"
+#include "vmlab/engine.h"
 #include "vmlab/machine.h"
 #include "vmlab/riscv.h"
 
@@ -1140,6 +1141,22 @@ static int m_stats(lua_State *L)
     return 1;
 }
 
+/* m:engine_option(key, value) -> true | nil, message: an option of the
+ * current engine (the JIT's "dump" file); set it again after switching. */
+static int m_engine_option(lua_State *L)
+{
+    lvm_machine *lm = checkmachine(L, 1);
+    const char *k = luaL_checkstring(L, 2), *v = luaL_checkstring(L, 3);
+    vm_error err;
+    if (vm_machine_engine_option(lm->m, k, v, &err)) {
+        lua_pushnil(L);
+        lua_pushstring(L, err.msg);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static int m_close(lua_State *L)
 {
     lvm_machine *lm = luaL_checkudata(L, 1, LVM_MACHINE);
@@ -1688,7 +1705,7 @@ void lvm_open_machine(lua_State *L)
         {"breakpoint", m_breakpoint}, {"remove_breakpoint", m_remove_breakpoint},
         {"breakpoints", m_breakpoints}, {"watch", m_watch}, {"remove_watch", m_remove_watch},
         {"watches", m_watches}, {"symbols", m_symbols}, {"addr", m_addr}, {"symbol", m_symbol},
-        {"stats", m_stats}, {"close", m_close}, {NULL, NULL},
+        {"stats", m_stats}, {"engine_option", m_engine_option}, {"close", m_close}, {NULL, NULL},
     };
     luaL_newmetatable(L, LVM_MACHINE);
     luaL_newlib(L, methods);

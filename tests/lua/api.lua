@@ -187,6 +187,9 @@ m.engine = "interp"
 eq("engine switched", m.engine, "interp")
 m.engine = ENGINE
 raises("engine bad", "no such engine", function() m.engine = "warp" end)
+local eo, eoerr = m:engine_option("no-such-option", "1")
+check("engine_option unknown", eo == nil and type(eoerr) == "string", eoerr)
+raises("engine_option args", "string expected", m.engine_option, m, "dump")
 
 -- {==== events ====
 m = loaded()
