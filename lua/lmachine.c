@@ -39,6 +39,7 @@
 #include "vmlab/engine.h"
 #include "vmlab/machine.h"
 #include "vmlab/riscv.h"
+#include "vmlab/trace.h"
 
 extern char **environ;
 
@@ -74,6 +75,8 @@ typedef struct lvm_machine {
     int hook_failed;
     int has_handlers;
     int in_policy;         /* a Lua TLB policy function is running */
+    vm_tracer *tracer;     /* for m:on(<tracer event>): created on first use */
+    int sub[VM_TEV_COUNT]; /* subscription id + 1 per tracer event; 0: none */
     /* memory system options (doc/mmu.md), kept for the vm_machine of each load */
     char mmu[16], tlb[1024], tlb_mode[16], pages[16], ad[16];
     char shadow[16][256];
@@ -334,13 +337,90 @@ static void install_hooks(lvm_machine *lm)
     vm_machine_set_hooks(lm->m, &h);
 }
 
+/* Tracer events (vmlab/trace_events.def) other than the four above go
+ * through a tracer attached to the machine, with one C subscription per
+ * event; the handler gets {event=, <the event's fields>...}. They cannot
+ * stop the run (their return value is ignored), and the fine-grained ones
+ * (insn, mem_read...) call Lua for every instruction or access. */
+static void h_trace(void *ud, int ev, const vm_trace_val *v)
+{
+    lvm_machine *lm = ud;
+    const vm_trace_info *ti = vm_trace_info_of(ev);
+    lua_State *L = lm->L;
+    if (!L || lm->hook_failed || lm->in_policy) return;
+    lua_getiuservalue(L, lm->self, UV_HANDLERS);
+    lua_pushfstring(L, "trace:%s", ti->name);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_createtable(L, 0, ti->nfields + 1);
+    set_str(L, "event", ti->name);
+    for (int i = 0; i < ti->nfields; i++) {
+        if (ti->fields[i].type == VM_TRT_STR) lua_pushstring(L, v[i].s ? v[i].s : "");
+        else if (ti->fields[i].type == VM_TRT_I64) lua_pushinteger(L, (lua_Integer)v[i].i);
+        else lua_pushinteger(L, (lua_Integer)v[i].u);
+        lua_setfield(L, -2, ti->fields[i].name);
+    }
+    call_handler(lm);
+}
+
+static void attach_tracer(lvm_machine *lm)
+{
+    int any = 0;
+    for (int i = 0; i < VM_TEV_COUNT; i++) any |= lm->sub[i] != 0;
+    if (lm->m) vm_machine_set_tracer(lm->m, any ? lm->tracer : NULL);
+}
+
+static int on_trace_event(lua_State *L, lvm_machine *lm, const char *name)
+{
+    int ev = vm_trace_find(name);
+    if (ev < 0 || !strcmp(name, "gc_start") || !strcmp(name, "gc_end") || !strcmp(name, "gc_phase")) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int i = 0; i < VM_TEV_COUNT; i++) {
+            const char *n = vm_trace_info_of(i)->name;
+            if (!strncmp(n, "gc_", 3) || !strcmp(n, "exit")) continue; /* heaps'; ours */
+            luaL_addstring(&b, ", ");
+            luaL_addstring(&b, n);
+        }
+        luaL_pushresult(&b);
+        return luaL_error(L, "m:on: unknown event '%s' (events: syscall, syscall_return, exit, fault%s)",
+                          name, lua_tostring(L, -1));
+    }
+    vm_error err;
+    if (!lm->tracer && !(lm->tracer = vm_tracer_new(&err))) return luaL_error(L, "m:on: %s", err.msg);
+    if (lm->sub[ev]) vm_tracer_unsubscribe(lm->tracer, lm->sub[ev] - 1);
+    lm->sub[ev] = 0;
+    if (!lua_isnil(L, 3)) {
+        int id = vm_tracer_subscribe(lm->tracer, name, h_trace, lm, &err);
+        if (id < 0) return luaL_error(L, "m:on: %s", err.msg);
+        lm->sub[ev] = id + 1;
+    }
+    attach_tracer(lm);
+    lua_getiuservalue(L, 1, UV_HANDLERS);
+    lua_pushfstring(L, "trace:%s", name);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, 4);
+    lua_insert(L, -2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, 4);
+    return 1;
+}
+
 /* m:on(event, fn|nil) -> previous handler */
 static int m_on(lua_State *L)
 {
     lvm_machine *lm = checkmachine(L, 1);
-    int ev = luaL_checkoption(L, 2, NULL, events);
+    const char *name = luaL_checkstring(L, 2);
     if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TFUNCTION);
     lua_settop(L, 3);
+    checkidle(L, lm, "m:on");
+    int ev;
+    for (ev = 0; events[ev] && strcmp(events[ev], name); ev++) {}
+    if (!events[ev]) return on_trace_event(L, lm, name);
     lua_getiuservalue(L, 1, UV_HANDLERS);
     lua_getfield(L, 4, events[ev]);
     lua_pushvalue(L, 3);
@@ -746,9 +826,11 @@ static int m_load(lua_State *L)
         return 2;
     }
     for (int i = 0; i < lm->nbp; i++) vm_machine_break_add(nm, lm->bp[i], NULL);
+    if (lm->tracer) vm_machine_set_tracer(lm->m, NULL);
     vm_machine_free(lm->m);
     lm->m = nm;
     install_hooks(lm);
+    if (lm->tracer) attach_tracer(lm);
     lm->loaded = 1;
     lm->ran = 0;
     snprintf(lm->program, sizeof lm->program, "%s", path);
@@ -1161,8 +1243,12 @@ static int m_close(lua_State *L)
 {
     lvm_machine *lm = luaL_checkudata(L, 1, LVM_MACHINE);
     checkidle(L, lm, "m:close");
+    if (lm->m && lm->tracer) vm_machine_set_tracer(lm->m, NULL);
     vm_machine_free(lm->m);
     lm->m = NULL;
+    vm_tracer_free(lm->tracer);
+    lm->tracer = NULL;
+    memset(lm->sub, 0, sizeof lm->sub);
     if (lm->syms_state == 1) vm_elfsyms_free(&lm->syms);
     lm->syms_state = 0;
     free(lm->bp);
