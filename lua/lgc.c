@@ -31,7 +31,7 @@ typedef struct lvm_obj {
     vm_gc_root *root; /* NULL once released */
 } lvm_obj;
 
-enum { HUV_POLICY = 1, HUV_ERR };
+enum { HUV_POLICY = 1, HUV_ERR, HUV_EVENT };
 
 static lvm_heap *checkheap(lua_State *L, int idx)
 {
@@ -149,8 +149,48 @@ static void leave(lua_State *L, lvm_heap *hp)
     hp->L = NULL;
     if (hp->policy_failed) {
         lua_getiuservalue(L, 1, HUV_ERR);
-        luaL_error(L, "gc policy function failed: %s", luaL_optstring(L, -1, "?"));
+        luaL_error(L, "gc policy or event handler failed: %s", luaL_optstring(L, -1, "?"));
     }
+}
+
+/* Collection events (vm_gc_set_trace): the handler gets {kind = "start" |
+ * "end" | "phase", what = "minor" | "major" | ... or the phase, t_ns, heap}.
+ * Collections run inside h:alloc / h:collect / h:switch, on their thread. */
+static void lua_gc_event(void *ud, const vm_gc_event *ev)
+{
+    lvm_heap *hp = ud;
+    lua_State *L = hp->L;
+    if (!L || hp->policy_failed) return;
+    static const char *const kinds[] = {"start", "end", "phase"};
+    lua_getiuservalue(L, 1, HUV_EVENT);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, ev->kind >= 0 && ev->kind <= 2 ? kinds[ev->kind] : "?");
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, ev->what ? ev->what : "");
+    lua_setfield(L, -2, "what");
+    lua_pushinteger(L, (lua_Integer)ev->t_ns);
+    lua_setfield(L, -2, "t_ns");
+    lua_pushinteger(L, (lua_Integer)ev->heap);
+    lua_setfield(L, -2, "heap");
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        hp->policy_failed = 1;
+        lua_setiuservalue(L, 1, HUV_ERR);
+    }
+}
+
+/* h:on("gc", fn|nil) -> previous handler */
+static int h_on(lua_State *L)
+{
+    static const char *const evs[] = {"gc", NULL};
+    lvm_heap *hp = checkheap(L, 1);
+    luaL_checkoption(L, 2, NULL, evs);
+    if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TFUNCTION);
+    lua_settop(L, 3);
+    lua_getiuservalue(L, 1, HUV_EVENT);
+    lua_pushvalue(L, 3);
+    lua_setiuservalue(L, 1, HUV_EVENT);
+    vm_gc_set_trace(hp->h, lua_isnil(L, 3) ? NULL : lua_gc_event, hp);
+    return 1;
 }
 
 /* h:set_policy(fn|nil) */
@@ -197,7 +237,7 @@ static int vm_heap(lua_State *L)
     if (lvm_optbool(L, 1, "vm.gc.heap", "verify", 0)) c.flags |= VM_GC_VERIFY;
     if (lvm_optbool(L, 1, "vm.gc.heap", "stress", 0)) c.flags |= VM_GC_STRESS;
     if (!c.shadow_stack || c.shadow_stack > 4096) c.shadow_stack = 4096; /* Lua roots by handles */
-    lvm_heap *hp = lua_newuserdatauv(L, sizeof *hp, 2);
+    lvm_heap *hp = lua_newuserdatauv(L, sizeof *hp, 3);
     memset(hp, 0, sizeof *hp);
     luaL_setmetatable(L, LVM_HEAP);
     vm_error err;
@@ -449,7 +489,7 @@ void lvm_open_gc(lua_State *L)
 {
     static const luaL_Reg hmethods[] = {
         {"alloc", h_alloc}, {"collect", h_collect}, {"switch", h_switch}, {"verify", h_verify},
-        {"stats", h_stats}, {"set_policy", h_set_policy}, {NULL, NULL},
+        {"stats", h_stats}, {"set_policy", h_set_policy}, {"on", h_on}, {NULL, NULL},
     };
     luaL_newmetatable(L, LVM_HEAP);
     luaL_newlib(L, hmethods);

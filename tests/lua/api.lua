@@ -423,7 +423,7 @@ check("policy input", seen and type(seen.throughput_of) == "table" and seen.coll
 local hp = vm.gc.heap{collector = "adaptive"}
 hp:set_policy(function() error("policy boom") end)
 local keep = hp:alloc(1, 0)
-raises("policy error", "gc policy function failed", function()
+raises("policy error", "gc policy or event handler failed", function()
   for _ = 1, 100000 do hp:alloc(0, 64) end
   hp:collect(true)
 end)
@@ -432,6 +432,17 @@ check("heap after policy error", keep.nrefs == 1)
 hp:set_policy(function() hp:alloc(0, 8) end)
 raises("no alloc in policy", "the heap is collecting", hp.collect, hp, true)
 hp:set_policy(nil)
+local hev = vm.gc.heap{collector = "generational"}
+local kinds = {}
+eq("h:on first", hev:on("gc", function(ev) kinds[ev.kind] = (kinds[ev.kind] or 0) + 1 end), nil)
+hev:alloc(1, 8)
+hev:collect(true)
+check("gc events", (kinds.start or 0) >= 1 and kinds.start == kinds["end"], kinds.start)
+raises("h:on bad", "invalid option 'gcx'", hev.on, hev, "gcx", print)
+hev:on("gc", function() error("ev boom") end)
+raises("gc event error", "ev boom", hev.collect, hev, true)
+hev:on("gc", nil)
+eq("collect after event error", hev:collect(true), true)
 local dead = vm.gc.heap{}
 local obj = dead:alloc(0, 8)
 dead = nil
