@@ -55,7 +55,7 @@
 #define META_SIZE (64u << 20)
 #define HT_BITS 16
 #define JT_BITS 12
-#define MAX_BLOCK_CODE 16384 /* host bytes one block may need at most */
+#define MAX_BLOCK_CODE 65536 /* host bytes one block may need at most */
 
 enum { EXIT_LOOKUP = 0, EXIT_CHAIN = 1, EXIT_STOP = 2 };
 enum { H_CONT = 0, H_TRAP = 1, H_RETIRED = 2 };
@@ -298,7 +298,7 @@ static void emit_exit(x86_buf *b, struct jit *j, int why)
 {
     x86_mov_imm(b, RAX, (uint64_t)why);
     size_t f = x86_jmp(b);
-    x86_patch_rel32(b->start, f, j->exit_off);
+    x86_patch_rel32(b, f, j->exit_off);
 }
 
 /* After a helper call: leave if it said so (eax = H_TRAP or H_RETIRED),
@@ -310,7 +310,7 @@ static void emit_check_exit(x86_buf *b, struct jit *j, uint32_t idx)
     x86_lea(b, R13, R13, -(int32_t)idx + 1);
     x86_alu_rr(b, ALU_SUB, R13, RAX, 1);
     emit_exit(b, j, EXIT_STOP);
-    x86_patch_rel32(b->start, skip, x86_len(b));
+    x86_patch_rel32(b, skip, x86_len(b));
 }
 
 static void emit_call(x86_buf *b, struct jit *j, const void *fn, const struct jinsn *ji)
@@ -433,9 +433,9 @@ static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int stor
         else if (d->rd) x86_store64(b, RBP, XR(d->rd), RAX);
     }
     size_t done = x86_jmp(b);
-    for (int i = 0; i < ns; i++) x86_patch_rel32(b->start, slow[i], x86_len(b));
+    for (int i = 0; i < ns; i++) x86_patch_rel32(b, slow[i], x86_len(b));
     emit_call(b, j, (const void *)jit_helper, ji);
-    x86_patch_rel32(b->start, done, x86_len(b));
+    x86_patch_rel32(b, done, x86_len(b));
 }
 
 /* Native SSE2 for the common double-precision operations, when the rounding
@@ -519,13 +519,13 @@ static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
         size_t ok = x86_jcc(b, 0xb);     /* jnp */
         x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
         x86_store64(b, RBP, FR(d->rd), RAX);
-        x86_patch_rel32(b->start, ok, x86_len(b));
+        x86_patch_rel32(b, ok, x86_len(b));
     }
     if (dyn_check) {
         size_t done = x86_jmp(b);
-        x86_patch_rel32(b->start, helper, x86_len(b));
+        x86_patch_rel32(b, helper, x86_len(b));
         emit_call(b, j, (const void *)jit_helper, ji);
-        x86_patch_rel32(b->start, done, x86_len(b));
+        x86_patch_rel32(b, done, x86_len(b));
     }
     return 1;
 }
@@ -703,8 +703,8 @@ static void emit_fetches(x86_buf *b, struct jit *j, const struct jblock *blk, ui
         slow[1] = x86_jcc(b, CC_E);
         x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
         done = x86_jmp(b);
-        x86_patch_rel32(b->start, slow[0], x86_len(b));
-        x86_patch_rel32(b->start, slow[1], x86_len(b));
+        x86_patch_rel32(b, slow[0], x86_len(b));
+        x86_patch_rel32(b, slow[1], x86_len(b));
     }
     x86_store64(b, RBX, OFF_REM, R13);
     x86_mov_rr(b, RDI, RBX);
@@ -712,7 +712,7 @@ static void emit_fetches(x86_buf *b, struct jit *j, const struct jblock *blk, ui
     x86_mov_imm(b, RDX, k);
     x86_call_abs(b, (const void *)jit_fetch_group);
     emit_check_exit(b, j, i);
-    if (!straddle) x86_patch_rel32(b->start, done, x86_len(b));
+    if (!straddle) x86_patch_rel32(b, done, x86_len(b));
 }
 
 /* Host code for block `blk` at the cache's current end. 0, or -1 if it did not fit. */
@@ -732,7 +732,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
     x86_mov_imm(&b, RAX, blk->pc);
     x86_store64(&b, RBP, OFF_PC, RAX);
     emit_exit(&b, j, EXIT_LOOKUP);
-    x86_patch_rel32(b.start, fits, x86_len(&b));
+    x86_patch_rel32(&b, fits, x86_len(&b));
 
     uint32_t group_end = 0; /* exact mode: instructions [i, group_end) have their fetches made */
     for (uint32_t i = 0; i < n; i++) {
@@ -750,7 +750,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
             x86_alu_rm(&b, ALU_CMP, RAX, RBP, XR(d->rs2));
             size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
             emit_goto(&b, j, pc + d->len);
-            x86_patch_rel32(b.start, taken, x86_len(&b));
+            x86_patch_rel32(&b, taken, x86_len(&b));
             emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
@@ -783,7 +783,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
                 size_t miss = x86_jcc(&b, CC_NE);
                 x86_load64(&b, RCX, RCX, OFF_JT + 8);
                 x86_jmp_reg(&b, RCX);
-                x86_patch_rel32(b.start, miss, x86_len(&b));
+                x86_patch_rel32(&b, miss, x86_len(&b));
             }
             emit_exit(&b, j, EXIT_LOOKUP);
             goto done;
@@ -871,7 +871,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
 static void jit_link(struct jit *j, uint8_t *site, const struct jblock *blk)
 {
     size_t field = (size_t)(site - j->cc.rx);
-    x86_patch_rel32(j->cc.rw, field, (size_t)(blk->code - j->cc.rx));
+    x86_write_rel32(j->cc.rw, field, (size_t)(blk->code - j->cc.rx));
     j->chain_links++;
 }
 
@@ -1072,12 +1072,26 @@ static int jit_stats(void *st, char *buf, size_t size)
                     (unsigned long long)j->fallback_insns, (double)j->translate_ns * 1e-9);
 }
 
-/* "dump" FILE: write every block translated from now on to FILE ("-": stderr). */
+/* "dump" FILE: write every block translated from now on to FILE ("-": stderr).
+ * "cache" BYTES: a new, empty code cache of that size. */
 static int jit_option(void *st, const char *key, const char *value, vm_error *err)
 {
     struct jit *j = st;
+    if (!strcmp(key, "cache")) { /* code cache size in bytes (tests use tiny ones) */
+        char *end;
+        unsigned long long v = strtoull(value, &end, 0);
+        if (*end || v < 4096 || v > (1ull << 30))
+            return vm_error_set(err, VM_EINVAL, "jit: cache size %s: not 4096..2^30 bytes", value);
+        vm_jit_cache nc;
+        if (vm_jit_cache_init(&nc, (size_t)(v + VM_PAGE_MASK) & ~(size_t)VM_PAGE_MASK, err)) return -1;
+        vm_jit_cache_fini(&j->cc);
+        j->cc = nc;
+        if (emit_prologue(j)) return vm_error_set(err, VM_ENOMEM, "jit: cache too small");
+        jit_flush(j);
+        return 0;
+    }
     if (strcmp(key, "dump"))
-        return vm_error_set(err, VM_EINVAL, "jit: no option '%s' (options: dump)", key);
+        return vm_error_set(err, VM_EINVAL, "jit: no option '%s' (options: dump, cache)", key);
     if (!vm_x86_available())
         return vm_error_set(err, VM_EINVAL, "jit: dump needs Zydis (this vmlab was built without)");
     FILE *f = strcmp(value, "-") ? fopen(value, "w") : fdopen(dup(2), "w");

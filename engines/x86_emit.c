@@ -262,10 +262,19 @@ size_t x86_jcc(x86_buf *b, int cc)
     return at;
 }
 
-void x86_patch_rel32(uint8_t *start, size_t field, size_t target)
+void x86_write_rel32(uint8_t *start, size_t field, size_t target)
 {
     int32_t rel = (int32_t)((int64_t)target - (int64_t)(field + 4));
     memcpy(start + field, &rel, 4);
+}
+
+void x86_patch_rel32(x86_buf *b, size_t field, size_t target)
+{
+    if (b->bad || field + 4 > (size_t)(b->p - b->start)) {
+        b->bad = 1;
+        return;
+    }
+    x86_write_rel32(b->start, field, target);
 }
 
 void x86_call_abs(x86_buf *b, const void *fn)

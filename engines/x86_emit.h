@@ -64,7 +64,11 @@ void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
 size_t x86_jcc(x86_buf *b, int cc);
-void x86_patch_rel32(uint8_t *start, size_t field, size_t target);
+/* Point the rel32 field at `field` (an offset from b->start) to `target`;
+ * nothing if the field did not fit (the buffer is then bad anyway). */
+void x86_patch_rel32(x86_buf *b, size_t field, size_t target);
+/* The same in code outside any buffer (chaining an emitted block). */
+void x86_write_rel32(uint8_t *start, size_t field, size_t target);
 void x86_call_abs(x86_buf *b, const void *fn);            /* via rax */
 void x86_jmp_reg(x86_buf *b, int reg);
 void x86_push(x86_buf *b, int reg);

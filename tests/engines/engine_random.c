@@ -4,15 +4,17 @@
  *
  * Each case builds a random straight-line-and-forward-branch RV64GC program
  * (integer ALU and M ops with edge values, loads and stores of every width,
- * aligned or not, atomics, forward branches, jal, auipc+jalr, F/D arithmetic
- * with static and dynamic rounding modes, CSR reads of fflags/instret) ending
+ * aligned or not, atomics, forward branches, jal, jalr, F/D arithmetic with
+ * static and dynamic rounding modes, CSR accesses, an occasional trap) ending
  * in ecall, random registers, fflags and frm, and a random data page. It runs
  * under interp and under each engine named (default: threaded and jit) in a
  * fresh address space of the same content — bare, sv39 exact and sv39 fast
- * in turn — once to the ecall and once with a random smaller budget, and
- * compares the stop reason, pc, retired count, every register, fcsr and the
- * data page, and in the TLB model's exact mode its statistics. The first
- * differences are printed with the case's seed.
+ * in turn; every fourth case with a tiny JIT code cache, so that it flushes
+ * and sometimes runs a block through its fallback — once to the ecall and
+ * once with a random smaller budget, and compares the stop reason, pc,
+ * retired count, trap, every register, fcsr, the data page, and in the TLB
+ * model's exact mode its statistics. The first differences are printed with
+ * the case's seed.
  *
  * Usage: engine_random [CASES [SEED [ENGINE...]]]   (default 300 cases, seed 1)
  * Exit 0 when every case agrees, 1 otherwise, 77 without the engines.
@@ -27,6 +29,7 @@
 #define CODE_VA 0x10000ull
 #define DATA_VA 0x40000ull
 #define MAXI 400
+#define LIMIT 100000 /* programs only jump forward; a loop is a bug, found as a difference */
 
 static uint64_t rng_state;
 static uint64_t rnd(void)
@@ -162,8 +165,8 @@ struct state {
     const vm_engine_ops *ops;
 };
 
-static int setup(struct state *s, const vm_engine_ops *ops, int mode, const uint32_t *code, int n,
-                 const vm_cpu *cpu0, const uint8_t *data)
+static int setup(struct state *s, const vm_engine_ops *ops, int mode, int small_cache,
+                 const uint32_t *code, int n, const vm_cpu *cpu0, const uint8_t *data)
 {
     vm_error err;
     vm_mem_config cfg = {0};
@@ -181,6 +184,12 @@ static int setup(struct state *s, const vm_engine_ops *ops, int mode, const uint
     }
     s->ops = ops;
     if (!(s->eng = ops->create(&s->h, &err))) {
+        fprintf(stderr, "engine_random: %s: %s\n", ops->name, err.msg);
+        return -1;
+    }
+    /* every fourth case: a tiny JIT code cache, so that it fills, flushes and
+     * sometimes cannot hold a block at all (the fallback runs it) */
+    if (ops->option && small_cache && ops->option(s->eng, "cache", "8192", &err)) {
         fprintf(stderr, "engine_random: %s: %s\n", ops->name, err.msg);
         return -1;
     }
@@ -286,14 +295,15 @@ int main(int argc, char **argv)
             const vm_engine_ops *ops = vm_engine_find(names[e]);
             for (int pass = 0; pass < 2; pass++) {
                 struct state a, b;
-                uint64_t bud = pass ? budget : UINT64_MAX;
-                if (setup(&a, ref, mode, code, n, &cpu0, data) ||
-                    setup(&b, ops, mode, code, n, &cpu0, data))
+                uint64_t bud = pass ? budget : LIMIT;
+                int small = ci % 4 == 3;
+                if (setup(&a, ref, mode, 0, code, n, &cpu0, data) ||
+                    setup(&b, ops, mode, small, code, n, &cpu0, data))
                     return 99;
                 int ra = ref->run(a.eng, &a.h, bud), rb = ops->run(b.eng, &b.h, bud);
                 /* resume a budget-limited run to the end, as the machine would */
-                if (pass && ra == VM_STOP_BUDGET) ra = ref->run(a.eng, &a.h, UINT64_MAX);
-                if (pass && rb == VM_STOP_BUDGET) rb = ops->run(b.eng, &b.h, UINT64_MAX);
+                if (pass && ra == VM_STOP_BUDGET) ra = ref->run(a.eng, &a.h, LIMIT);
+                if (pass && rb == VM_STOP_BUDGET) rb = ops->run(b.eng, &b.h, LIMIT);
                 char what[96];
                 snprintf(what, sizeof what, "case %d (seed %" PRIu64 ", %s, %s, budget %" PRIu64 ")",
                          ci, seed, mode == 0 ? "bare" : mode == 1 ? "sv39 exact" : "sv39 fast",
