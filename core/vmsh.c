@@ -25,7 +25,9 @@ extern char **environ;
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: vmsh [OPTIONS] PROG [ARGS...]\n"
+            "usage: vmsh [OPTIONS] PROG [ARGS...]     run a riscv64 Linux program\n"
+            "       vmsh [OPTIONS] [-i] SCRIPT.lua [ARGS...] | -e CODE | -   run Lua (module vmlab)\n"
+            "       vmsh                              the interactive shell (a terminal on stdin)\n"
             "Run a riscv64 Linux program (static or dynamic) on vmlab's RV64GC machine.\n"
             "\n"
             "  -L DIR            sysroot for the program's interpreter and libraries\n"
