@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "trace/tracefile.h"
+#include "vmlab/gc.h"
 #include "vmlab/trace.h"
 
 static void test_patterns(void **state)
@@ -172,12 +173,37 @@ static void test_file_roundtrip(void **state)
     assert_int_equal(err.code, VM_EIO);
 }
 
+/* GC heap events through vm_tracer_attach_gc: one start and one end per
+ * collection, in that order; detaching stops them. */
+static void test_gc_events(void **state)
+{
+    vm_error err;
+    vm_gc_heap *h = vm_gc_heap_new(NULL, &err);
+    assert_non_null(h);
+    vm_tracer *t = vm_tracer_new(&err);
+    struct seen s = {0};
+    assert_true(vm_tracer_subscribe(t, "gc_start,gc_end", cb, &s, &err) >= 0);
+    vm_tracer_attach_gc(t, h);
+    assert_int_equal(vm_gc_collect(h, 1, &err), 0);
+    assert_int_equal(vm_gc_collect(h, 0, &err), 0);
+    assert_int_equal(vm_tracer_count(t, VM_TEV_gc_start), 2);
+    assert_int_equal(vm_tracer_count(t, VM_TEV_gc_end), 2);
+    assert_int_equal(s.ev[0], VM_TEV_gc_start);
+    assert_int_equal(s.ev[1], VM_TEV_gc_end);
+    vm_tracer_attach_gc(NULL, h);
+    assert_int_equal(vm_gc_collect(h, 1, &err), 0);
+    assert_int_equal(vm_tracer_count(t, VM_TEV_gc_start), 2);
+    vm_gc_heap_free(h);
+    vm_tracer_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_subscribe),
         cmocka_unit_test(test_file_roundtrip),
+        cmocka_unit_test(test_gc_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
