@@ -226,11 +226,11 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         snprintf(res->msg, sizeof res->msg, "instruction limit reached after %llu instructions",
                  (unsigned long long)(c->insns - start));
     }
-    if (lx->exited && !m->exit_reported)
-        VM_TRACE(m->tracer, exit, lx->killed_by ? -1 : (int64_t)lx->exit_code, (uint64_t)lx->killed_by, c->insns);
-    if (lx->exited && m->has_hooks && m->hooks.exit && !m->exit_reported) {
+    if (lx->exited && !m->exit_reported) { /* once, however often the machine is run again */
         m->exit_reported = 1;
-        m->hooks.exit(m->hooks.ud, m, res);
+        VM_TRACE(m->tracer, exit, lx->killed_by ? -1 : (int64_t)lx->exit_code, (uint64_t)lx->killed_by,
+                 c->insns);
+        if (m->has_hooks && m->hooks.exit) m->hooks.exit(m->hooks.ud, m, res);
     }
     return 0;
 }

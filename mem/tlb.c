@@ -499,6 +499,7 @@ int vm_tlb_translate(vm_tlb_hier *h, vm_phys *p, const vm_walk_cfg *cfg, uint64_
         h->walk_mem += (uint64_t)r.mem_accesses;
         h->walk_pwc_hits += (uint64_t)r.pwc_hits;
         h->cycles += r.mem_accesses * h->cost.walk_mem + r.pwc_hits * h->cost.pwc_hit;
+        if (h->event) h->event(h->event_ud, VM_TLB_EV_WALK, r.levels, va >> 12, r.mem_accesses);
         if (rc) {
             h->faults++;
             *ad_fault = r.ad_fault;

@@ -70,8 +70,10 @@ typedef struct vm_tlb_cost {
     double l1_hit, l2_hit, walk_mem, pwc_hit, base_cpi;
 } vm_tlb_cost;
 
-/* Callback for miss, evict and flush events (the tracing issue subscribes). */
-enum { VM_TLB_EV_MISS, VM_TLB_EV_EVICT, VM_TLB_EV_FLUSH };
+/* Callback for miss, evict, flush and walk events (the tracer subscribes).
+ * For VM_TLB_EV_WALK, `level` is the number of levels the walk visited and
+ * `asid` the memory accesses it made. */
+enum { VM_TLB_EV_MISS, VM_TLB_EV_EVICT, VM_TLB_EV_FLUSH, VM_TLB_EV_WALK };
 typedef void (*vm_tlb_event_fn)(void *ud, int kind, int level, uint64_t vpn, int asid);
 
 typedef struct vm_tlb_hier {

@@ -27,6 +27,7 @@ int vm_walk(vm_phys *p, const vm_walk_cfg *cfg, vm_pwc *pwc, uint64_t va, int ac
          * hold non-leaf entries) */
         uint64_t vpn_i = (va >> (12 + 9 * i)) & 511;
         pte_addr = a + vpn_i * 8;
+        r->levels++;
         if (pwc && i > 0 && vm_pwc_lookup(pwc, i, va, &pte)) {
             r->pwc_hits++;
         } else {

@@ -51,6 +51,7 @@ typedef struct vm_walk_result {
     uint64_t pte;       /* the leaf PTE (after A/D update) */
     uint64_t pte_addr;  /* its physical address */
     int level;          /* leaf level: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB */
+    int levels;         /* page-table entries examined (levels visited) */
     int mem_accesses;   /* PTE reads + A/D writes made by this walk */
     int pwc_hits;       /* non-leaf reads served by the page-walk cache */
     int ad_fault;       /* failed only because A/D needed updating in VM_AD_FAULT mode */

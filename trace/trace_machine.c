@@ -27,6 +27,7 @@ static void tlb_event(void *ud, int kind, int level, uint64_t vpn, int asid)
     case VM_TLB_EV_MISS: VM_TRACE(t, tlb_miss, (uint64_t)level, vpn, (uint64_t)asid); break;
     case VM_TLB_EV_EVICT: VM_TRACE(t, tlb_evict, (uint64_t)level, vpn, (uint64_t)asid); break;
     case VM_TLB_EV_FLUSH: VM_TRACE(t, tlb_flush, (uint64_t)level, vpn, (int64_t)asid); break;
+    case VM_TLB_EV_WALK: VM_TRACE(t, page_walk, vpn, (uint64_t)level, (uint64_t)asid); break;
     }
 }
 
@@ -43,7 +44,8 @@ void vm_trace_machine_update(vm_tracer *t)
     }
     vm_tlb_hier *h = m->hart.mem->tlb;
     if (h) {
-        uint64_t tlbev = (1ull << VM_TEV_tlb_miss) | (1ull << VM_TEV_tlb_evict) | (1ull << VM_TEV_tlb_flush);
+        uint64_t tlbev = (1ull << VM_TEV_tlb_miss) | (1ull << VM_TEV_tlb_evict) | (1ull << VM_TEV_tlb_flush) |
+                         (1ull << VM_TEV_page_walk);
         int on = (t->head.enabled & tlbev) != 0;
         h->event = on ? tlb_event : NULL;
         h->event_ud = on ? t : NULL;
