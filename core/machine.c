@@ -28,7 +28,11 @@ vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
     const char *ename = cfg->engine ? cfg->engine : "interp";
     const vm_engine_ops *eng = vm_engine_find(ename);
     if (!eng) {
-        vm_error_set(err, VM_EINVAL, "engine '%s': no such engine (available: interp)", ename);
+        char names[128] = "";
+        for (int i = 0; vm_engines[i]; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                     vm_engines[i]->name);
+        vm_error_set(err, VM_EINVAL, "engine '%s': no such engine (available: %s)", ename, names);
         return NULL;
     }
     vm_machine *m = calloc(1, sizeof *m);
