@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "engines/engine.h"
+#include "engines/memacc.h"
 #include "engines/fpu.h"
 #include "engines/semantics.h"
 #include "trace/trace_engine.h"
@@ -21,69 +22,23 @@
 
 /* {==== memory access =================================================== */
 
-/* Record a fault of the access type (load, store, fetch) at f->addr. */
-static void set_fault(vm_cpu *c, int acc, const vm_mem_fault *f)
-{
-    static const int page[3] = {VM_TRAP_LOAD_PAGE, VM_TRAP_STORE_PAGE, VM_TRAP_INSN_PAGE};
-    static const int access[3] = {VM_TRAP_LOAD_ACCESS, VM_TRAP_STORE_ACCESS, VM_TRAP_INSN_ACCESS};
-    c->trap_cause = f->bus ? access[acc] : page[acc];
-    c->trap_tval = f->addr;
-    c->trap_bus = f->bus;
-    c->trap_mapped = f->mapped;
-}
+/* The accesses every engine shares (memacc.h), plus the interpreter's
+ * fine-grained trace events. */
+#define set_fault vm_eng_set_fault
+#define amo_ptr vm_eng_amo_ptr
 
 static inline int load(vm_hart *h, uint64_t va, unsigned size, uint64_t *out)
 {
-    vm_mem_fault f;
-    uint64_t v = 0;
-    if (__builtin_expect((va & VM_PAGE_MASK) + size <= VM_PAGE_SIZE, 1)) {
-        const void *p = vm_mem_ptr(h->mem, va, VM_ACC_READ, &f);
-        if (!p) goto fault;
-        memcpy(&v, p, size);
-    } else if (vm_mem_read(h->mem, va, &v, size, &f)) {
-        goto fault;
-    }
-    *out = v;
+    if (vm_eng_load(h, va, size, out)) return -1;
     VM_TRACE(h->trace, mem_read, va, vm_trace_paddr(h->mem, va), size);
     return 0;
-fault:
-    set_fault(&h->cpu, VM_ACC_READ, &f);
-    return -1;
 }
 
 static inline int store(vm_hart *h, uint64_t va, unsigned size, uint64_t v)
 {
-    vm_mem_fault f;
-    if (__builtin_expect((va & VM_PAGE_MASK) + size <= VM_PAGE_SIZE, 1)) {
-        void *p = vm_mem_ptr(h->mem, va, VM_ACC_WRITE, &f);
-        if (!p) goto fault;
-        memcpy(p, &v, size);
-    } else if (vm_mem_write(h->mem, va, &v, size, &f)) {
-        goto fault;
-    }
+    if (vm_eng_store(h, va, size, v)) return -1;
     VM_TRACE(h->trace, mem_write, va, vm_trace_paddr(h->mem, va), size);
     return 0;
-fault:
-    set_fault(&h->cpu, VM_ACC_WRITE, &f);
-    return -1;
-}
-
-/* Atomics need natural alignment and write permission (even LR does not;
- * it only reads). */
-static inline void *amo_ptr(vm_hart *h, uint64_t va, unsigned size, int acc)
-{
-    vm_cpu *c = &h->cpu;
-    if (va & (size - 1)) {
-        c->trap_cause = acc == VM_ACC_READ ? VM_TRAP_LOAD_MISALIGNED : VM_TRAP_STORE_MISALIGNED;
-        c->trap_tval = va;
-        c->trap_bus = 0;
-        c->trap_mapped = 1;
-        return NULL;
-    }
-    vm_mem_fault f;
-    void *p = vm_mem_ptr(h->mem, va, acc, &f);
-    if (!p) set_fault(c, acc, &f);
-    return p;
 }
 
 /* {==== the interpreter ================================================== */
