@@ -137,27 +137,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
             break;
         }
 #undef SEM_OP
-#undef X
-#undef A
-#undef B
-#undef IMM
-#undef RD
-#undef RS1
-#undef RS2
-#undef PC
-#undef LEN
-#undef OP
-#undef RETIRED
-#undef SET_RD
-#undef JUMP
-#undef BRANCH
-#undef LOAD
-#undef STORE
-#undef AMO_PTR
-#undef TRAP
-#undef ILLEGAL
-#undef ECALL
-#undef FENCE_I
+#include "engines/semantics_end.h"
         x[0] = 0;
         c->pc = next;
         n++;

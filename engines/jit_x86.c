@@ -196,27 +196,7 @@ static int jit_exec(struct jit *j, const vm_rv_insn *d, uint64_t pc, uint64_t id
         break;
     }
 #undef SEM_OP
-#undef X
-#undef A
-#undef B
-#undef IMM
-#undef RD
-#undef RS1
-#undef RS2
-#undef PC
-#undef LEN
-#undef OP
-#undef RETIRED
-#undef SET_RD
-#undef JUMP
-#undef BRANCH
-#undef LOAD
-#undef STORE
-#undef AMO_PTR
-#undef TRAP
-#undef ILLEGAL
-#undef ECALL
-#undef FENCE_I
+#include "engines/semantics_end.h"
     x[0] = 0;
     *next_pc = next;
     if (smc) {

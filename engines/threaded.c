@@ -351,27 +351,7 @@ out:
 #undef DISPATCH
 #undef FETCH_EXACT
 #undef IDX
-#undef X
-#undef A
-#undef B
-#undef IMM
-#undef RD
-#undef RS1
-#undef RS2
-#undef PC
-#undef LEN
-#undef OP
-#undef RETIRED
-#undef SET_RD
-#undef JUMP
-#undef BRANCH
-#undef LOAD
-#undef STORE
-#undef AMO_PTR
-#undef TRAP
-#undef ILLEGAL
-#undef ECALL
-#undef FENCE_I
+#include "engines/semantics_end.h"
 }
 
 static void threaded_destroy(void *st)
