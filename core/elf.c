@@ -230,6 +230,12 @@ static int map_image(vm_machine *m, const char *path, const unsigned char *d, si
             vm_mem_map(m->hart.mem, base + lo + (i << VM_PAGE_SHIFT), (j - i) << VM_PAGE_SHIFT,
                        page_prot[i] & 7, 0, err)) {
             free(page_prot);
+            /* the address space's message does not know the file: name it */
+            if (err) {
+                char why[sizeof err->msg];
+                snprintf(why, sizeof why, "%s", err->msg);
+                vm_error_set(err, err->code, "%s: %s", path, why);
+            }
             return -1;
         }
         i = j;
@@ -400,9 +406,15 @@ int vm_elf_load_program(vm_machine *m, const char *path, int argc, char *const a
             goto out;
     }
     m->lx.brk_start = m->lx.brk_cur = (prog.end + VM_PAGE_MASK) & ~VM_PAGE_MASK;
-    if (build_stack(m, &prog, prog.interp[0] ? &interp : NULL, path, argc, argv, envp, err))
+    if (build_stack(m, &prog, prog.interp[0] ? &interp : NULL, path, argc, argv, envp, err) ||
+        vm_linux_map_trampoline(m, err)) {
+        if (err) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            vm_error_set(err, err->code, "%s: %s", path, why);
+        }
         goto out;
-    if (vm_linux_map_trampoline(m, err)) goto out;
+    }
     m->hart.cpu.pc = prog.interp[0] ? interp.entry : prog.entry;
     rc = 0;
 out:

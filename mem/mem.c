@@ -217,6 +217,11 @@ static void pt_unmap(vm_mem *m, uint64_t va, uint64_t len)
 
 static int paged_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, vm_error *err)
 {
+    /* fail at once, not after filling physical memory page by page */
+    if (!(flags & VM_PAGE_BEYOND) &&
+        len / VM_PAGE_SIZE > m->phys->size / VM_PAGE_SIZE - m->phys->frames_in_use)
+        return vm_error_set(err, VM_ENOMEM, "map 0x%llx+0x%llx: larger than guest physical memory left",
+                            (unsigned long long)va, (unsigned long long)len);
     pt_unmap(m, va, len);
     uint64_t end = va + len;
     uint64_t big = (flags & VM_PAGE_BEYOND) ? 0 : vm_mem_map_align(m, len);
