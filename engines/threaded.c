@@ -28,6 +28,15 @@
  * so a modifying atomic is followed by a fresh lookup too. fence.i flushes
  * the whole cache (code written by the kernel, e.g. read() into an
  * executable page, is only seen after fence.i or an invalidate call).
+ *
+ * Tracing (doc/trace.md, "Engines"): nothing is tested at run time. When a
+ * block is translated while h->trace is set, it emits block_translate and is
+ * built for the fine events enabled then: block_exec puts a prologue handler
+ * in the block's first slot (the real one is kept in entry); insn or mem_*
+ * use a third set of handlers (LT_) that emit insn and, for loads and
+ * stores, the mem_* events exactly where the interpreter does. The machine
+ * invalidates every block when the set of fine events changes. A flush emits
+ * jit_flush with the number of live blocks it dropped.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +48,7 @@
 #include "engines/fpu.h"
 #include "engines/memacc.h"
 #include "engines/semantics.h"
+#include "trace/trace_engine.h"
 #include "vmlab/riscv.h"
 
 #define HT_BITS 16
@@ -57,6 +67,7 @@ struct tblock {
     uint32_t n;             /* guest instructions */
     uint32_t size;          /* bytes in the arena */
     int live;
+    const void *entry;      /* block_exec tracing: slot 0's real handler */
     struct tslot s[];       /* n + 1: the last is an END slot */
 };
 
@@ -67,14 +78,17 @@ struct threaded {
     vm_codepages cp;
     struct tblock *scratch; /* budget-limited block, not cached */
     int exact;              /* blocks were built for the TLB model's exact mode */
+    uint64_t nlive;         /* live blocks (for jit_flush) */
     /* stats */
     uint64_t blocks, invalidated, flushes, link_hits, smc_exits;
 };
 
 static inline unsigned hslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << HT_BITS) - 1); }
 
-static void tb_flush(struct threaded *t)
+static void tb_flush(struct threaded *t, vm_hart *h)
 {
+    if (t->used) VM_TRACE(h->trace, jit_flush, "threaded", t->nlive); /* not an empty cache */
+    t->nlive = 0;
     memset(t->ht, 0, sizeof t->ht);
     t->used = 0;
     vm_codepages_clear(&t->cp);
@@ -105,13 +119,15 @@ static int tb_invalidate(struct threaded *t, uint64_t va, uint64_t len)
         k++;
     }
     t->invalidated += (uint64_t)k;
+    t->nlive -= (uint64_t)k;
     return k;
 }
 
-/* Fill b's slots from decoded instructions, handlers from the run loop's table. */
+/* Fill b's slots from decoded instructions, handlers from the run loop's
+ * table; bexec (block_exec tracing): slot 0 enters through it. */
 static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, uint64_t end,
                     const void *const *tab, const void *fp, const void *end_fall,
-                    const void *end_jump)
+                    const void *end_jump, const void *bexec)
 {
     b->pc = pc;
     b->end = end;
@@ -128,13 +144,15 @@ static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, u
     b->s[n].pc = pc;
     int cls = vm_rv_op_class(d[n - 1].op);
     b->s[n].h = cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ? end_jump : end_fall;
+    b->entry = b->s[0].h;
+    if (bexec) b->s[0].h = bexec;
 }
 
 /* Translate the block at pc into the cache (flushing it when full). NULL:
  * the first fetch faults (*f). */
 static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, vm_mem_fault *f,
                                    const void *const *tab, const void *fp, const void *end_fall,
-                                   const void *end_jump)
+                                   const void *end_jump, const void *bexec)
 {
     vm_rv_insn d[VM_BLOCK_MAX];
     uint64_t end;
@@ -142,20 +160,23 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
     if (n == 0) return NULL;
     size_t size = sizeof(struct tblock) + sizeof(struct tslot) * (size_t)(n + 1);
     size = (size + 15) & ~(size_t)15;
-    if (t->used + size > ARENA_SIZE) tb_flush(t);
+    if (t->used + size > ARENA_SIZE) tb_flush(t, h);
     if (vm_codepages_add(&t->cp, pc, end, +1)) {
-        tb_flush(t);
+        tb_flush(t, h);
         vm_codepages_add(&t->cp, pc, end, +1);
     }
     struct tblock *b = (struct tblock *)(t->arena + t->used);
     t->used += size;
     b->size = (uint32_t)size;
     b->live = 1;
-    tb_fill(b, pc, d, n, end, tab, fp, end_fall, end_jump);
+    tb_fill(b, pc, d, n, end, tab, fp, end_fall, end_jump, bexec);
     unsigned hs = hslot(pc);
     b->hnext = t->ht[hs];
     t->ht[hs] = b;
     t->blocks++;
+    t->nlive++;
+    /* host_size: the block's bytes in the arena (slots of handler + operands) */
+    VM_TRACE(h->trace, block_translate, pc, end - pc, size);
     return b;
 }
 
@@ -184,13 +205,34 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
 #include "engines/semantics_ops.h"
 #undef SEM_OP
     };
+    /* insn / mem_* tracing: handlers that emit them (both modes) */
+    static const void *const tab_trace[VM_RV_NOPS] = {
+#define SEM_OP(id, ...) [VM_RV_##id] = &&LT_##id,
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+    };
     uint32_t host_fp = vm_fpu_enter();
     if (vm_hart_fetch_exact(h) != t->exact) { /* the mode changed: rebuild the blocks */
-        tb_flush(t);
+        tb_flush(t, h);
         t->exact = vm_hart_fetch_exact(h);
     }
-    const void *const *tab = t->exact ? tab_exact : tab_fast;
-    const void *fp = t->exact ? &&LX_FP : &&L_FP;
+    const void *const *tab = NULL, *fp = NULL, *bexec = NULL;
+    /* the handlers of blocks translated now: decided by the fine events
+     * enabled at translation (the machine invalidates when they change) */
+#define SELECT_HANDLERS()                                                                    \
+    do {                                                                                     \
+        tab = t->exact ? tab_exact : tab_fast;                                               \
+        fp = t->exact ? &&LX_FP : &&L_FP;                                                    \
+        bexec = NULL;                                                                        \
+        if (__builtin_expect(h->trace != NULL, 0)) {                                         \
+            if (VM_TRACE_ON(h->trace, insn) || VM_TRACE_ON(h->trace, mem_read) ||            \
+                VM_TRACE_ON(h->trace, mem_write)) {                                          \
+                tab = tab_trace;                                                             \
+                fp = &&LT_FP;                                                                \
+            }                                                                                \
+            if (VM_TRACE_ON(h->trace, block_exec)) bexec = &&L_BLOCK_EXEC;                   \
+        }                                                                                    \
+    } while (0)
 
 top:
     x[0] = 0;
@@ -210,7 +252,8 @@ top:
         } else {
             b = tb_lookup(t, pc);
             if (!b) {
-                b = tb_translate(t, h, pc, &f, tab, fp, &&L_END_FALL, &&L_END_JUMP);
+                SELECT_HANDLERS();
+                b = tb_translate(t, h, pc, &f, tab, fp, &&L_END_FALL, &&L_END_JUMP, bexec);
                 if (!b) {
                     vm_eng_set_fault(c, VM_ACC_FETCH, &f);
                     stop = VM_STOP_TRAP;
@@ -225,7 +268,8 @@ top:
             vm_rv_insn d[VM_BLOCK_MAX];
             uint64_t end;
             int k = vm_block_decode(h, pc, (int)(budget - n), t->exact, d, &end, &f);
-            tb_fill(t->scratch, pc, d, k, end, tab, fp, &&L_END_FALL, &&L_END_JUMP);
+            SELECT_HANDLERS();
+            tb_fill(t->scratch, pc, d, k, end, tab, fp, &&L_END_FALL, &&L_END_JUMP, bexec);
             b = t->scratch;
             prev = NULL;
         } else {
@@ -288,7 +332,7 @@ top:
     do {                                                                                     \
         n += IDX + 1;                                                                        \
         c->pc = s->pc + s->d.len;                                                            \
-        tb_flush(t);                                                                         \
+        tb_flush(t, h);                                                                         \
         prev = NULL;                                                                         \
         goto top;                                                                            \
     } while (0)
@@ -317,6 +361,47 @@ LX_FP:
 L_FP: /* the F and D computational instructions */
     if (vm_fpu_exec(c, &s->d)) goto illegal;
     DISPATCH();
+
+    /* tracing handlers (blocks translated while insn or mem_* was on): the
+     * fetch (exact mode), the insn event, then the body with loads and
+     * stores that emit mem_read / mem_write after a successful access, in
+     * the reference interpreter's order */
+#undef LOAD
+#undef STORE
+#define LOAD(va, size, var)                                                                  \
+    do {                                                                                     \
+        uint64_t tva_ = (va);                                                                \
+        if (vm_eng_load(h, tva_, (size), &(var))) goto trap;                                 \
+        VM_TRACE(h->trace, mem_read, tva_, vm_trace_paddr(h->mem, tva_), (size));            \
+    } while (0)
+#define STORE(va, size, val)                                                                 \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
+        VM_TRACE(h->trace, mem_write, va_, vm_trace_paddr(h->mem, va_), (size));             \
+        if (__builtin_expect(vm_codepages_hit(&t->cp, va_, (size)), 0) &&                    \
+            tb_invalidate(t, va_, (size)))                                                   \
+            goto smc_exit;                                                                   \
+    } while (0)
+#define TRACE_INSN()                                                                         \
+    do {                                                                                     \
+        if (t->exact) FETCH_EXACT();                                                         \
+        VM_TRACE(h->trace, insn, s->pc, s->d.raw, RETIRED);                                  \
+    } while (0)
+#define SEM_OP(id, ...)                                                                      \
+    LT_##id : TRACE_INSN();                                                                  \
+    {                                                                                        \
+        __VA_ARGS__;                                                                         \
+    }                                                                                        \
+    DISPATCH();
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+LT_FP:
+    TRACE_INSN();
+    goto L_FP;
+L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
+    VM_TRACE(h->trace, block_exec, b->pc, b->n);
+    goto *b->entry;
 L_END_FALL:
     n += b->n;
     c->pc = s->pc;
@@ -350,6 +435,8 @@ out:
     return stop;
 #undef DISPATCH
 #undef FETCH_EXACT
+#undef TRACE_INSN
+#undef SELECT_HANDLERS
 #undef IDX
 #include "engines/semantics_end.h"
 }
