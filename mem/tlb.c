@@ -469,6 +469,9 @@ int vm_tlb_translate(vm_tlb_hier *h, vm_phys *p, const vm_walk_cfg *cfg, uint64_
         if (e) {
             tlb_count(l1, 1, e->size);
             hit_level = 0;
+            if (h->event)
+                h->event(h->event_ud, VM_TLB_EV_HIT, acc == VM_ACC_FETCH ? VM_TLB_L1I : VM_TLB_L1D,
+                         va >> 12, asid);
         } else {
             l1_missed = 1;
         }
@@ -480,6 +483,7 @@ int vm_tlb_translate(vm_tlb_hier *h, vm_phys *p, const vm_walk_cfg *cfg, uint64_
         if (e) {
             tlb_count(l2, 1, e->size);
             hit_level = 1;
+            if (h->event) h->event(h->event_ud, VM_TLB_EV_HIT, VM_TLB_L2, va >> 12, asid);
         } else {
             l2_missed = 1;
         }

@@ -70,10 +70,13 @@ typedef struct vm_tlb_cost {
     double l1_hit, l2_hit, walk_mem, pwc_hit, base_cpi;
 } vm_tlb_cost;
 
-/* Callback for miss, evict, flush and walk events (the tracer subscribes).
+/* Callback for miss, evict, flush, walk and hit events (the tracer subscribes).
  * For VM_TLB_EV_WALK, `level` is the number of levels the walk visited and
- * `asid` the memory accesses it made. */
-enum { VM_TLB_EV_MISS, VM_TLB_EV_EVICT, VM_TLB_EV_FLUSH, VM_TLB_EV_WALK };
+ * `asid` the memory accesses it made. VM_TLB_EV_HIT (level VM_TLB_L1I, L1D or
+ * L2) is reported for the hits this function sees, not for the repeat hits
+ * credited in bulk (vm_tlb_repeat_hits): doc/trace.md says how the tracer
+ * makes every hit come here. */
+enum { VM_TLB_EV_MISS, VM_TLB_EV_EVICT, VM_TLB_EV_FLUSH, VM_TLB_EV_WALK, VM_TLB_EV_HIT };
 typedef void (*vm_tlb_event_fn)(void *ud, int kind, int level, uint64_t vpn, int asid);
 
 typedef struct vm_tlb_hier {

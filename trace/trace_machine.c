@@ -28,7 +28,36 @@ static void tlb_event(void *ud, int kind, int level, uint64_t vpn, int asid)
     case VM_TLB_EV_EVICT: VM_TRACE(t, tlb_evict, (uint64_t)level, vpn, (uint64_t)asid); break;
     case VM_TLB_EV_FLUSH: VM_TRACE(t, tlb_flush, (uint64_t)level, vpn, (int64_t)asid); break;
     case VM_TLB_EV_WALK: VM_TRACE(t, page_walk, vpn, (uint64_t)level, (uint64_t)asid); break;
+    case VM_TLB_EV_HIT: VM_TRACE(t, tlb_hit, (uint64_t)level, vpn, (uint64_t)asid); break;
     }
+}
+
+/* tlb_hit: in exact mode, mem/ serves a repeat access to the page of the
+ * previous access of its kind inline and credits it in bulk, and an L1 hit
+ * on a page it saw before through its `hot` table: neither reaches
+ * vm_tlb_translate, which reports hits. While tlb_hit is on, both shortcuts
+ * are switched off, through the address space's own knobs: no page size is
+ * repeat-hit eligible (short_sizes, so `last.ok` stays 0 and vm_mem_ptr's
+ * inline test fails), and use_hot is 0. The model's statistics are the same
+ * either way (the shortcuts are exact); only slower. Fast mode: the host-side
+ * translation cache hides hits from the model (its statistics undercount,
+ * and so do the events, equally). */
+static void mem_hit_events(vm_tracer *t, vm_mem *mem, int on)
+{
+    if (!mem->tlb || !mem->exact || on == t->hits_on) return;
+    if (on) {
+        for (int k = 0; k < 2; k++) {
+            t->saved_short[k] = mem->short_sizes[k];
+            mem->short_sizes[k] = 0;
+            mem->last[k].ok = 0; /* its pending hits are parked by the next slow access */
+        }
+        t->saved_use_hot = mem->use_hot;
+        mem->use_hot = 0;
+    } else {
+        for (int k = 0; k < 2; k++) mem->short_sizes[k] = t->saved_short[k];
+        mem->use_hot = t->saved_use_hot;
+    }
+    t->hits_on = on;
 }
 
 void vm_trace_machine_update(vm_tracer *t)
@@ -45,11 +74,12 @@ void vm_trace_machine_update(vm_tracer *t)
     vm_tlb_hier *h = m->hart.mem->tlb;
     if (h) {
         uint64_t tlbev = (1ull << VM_TEV_tlb_miss) | (1ull << VM_TEV_tlb_evict) | (1ull << VM_TEV_tlb_flush) |
-                         (1ull << VM_TEV_page_walk);
+                         (1ull << VM_TEV_page_walk) | (1ull << VM_TEV_tlb_hit);
         int on = (t->head.enabled & tlbev) != 0;
         h->event = on ? tlb_event : NULL;
         h->event_ud = on ? t : NULL;
     }
+    mem_hit_events(t, m->hart.mem, VM_TRACE_ON(t, tlb_hit));
 }
 
 void vm_machine_set_tracer(vm_machine *m, vm_tracer *t)
@@ -57,6 +87,7 @@ void vm_machine_set_tracer(vm_machine *m, vm_tracer *t)
     if (m->tracer == t) return;
     if (m->tracer) {
         vm_tracer *old = m->tracer;
+        mem_hit_events(old, m->hart.mem, 0);
         old->m = NULL;
         if (m->hart.mem->tlb && m->hart.mem->tlb->event_ud == old) {
             m->hart.mem->tlb->event = NULL;

@@ -32,6 +32,11 @@ struct vm_tracer {
     uint64_t t0;                /* clock origin (ns) */
     int clock;                  /* VM_TRACE_CLOCK_* */
     struct vm_machine *m;       /* attached machine, or NULL */
+    /* tlb_hit on: the address space's repeat-hit shortcuts, switched off
+     * (trace_machine.c) and restored from here */
+    int hits_on;
+    unsigned saved_short[2];
+    int saved_use_hot;
     struct vm_gc_heap *gc;
 };
 
