@@ -188,12 +188,16 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
                 uint64_t args[6] = {c->x[10], c->x[11], c->x[12], c->x[13], c->x[14], c->x[15]};
                 if (m->hooks.syscall_enter(m->hooks.ud, m, nr, args)) stopped = VM_RUN_HOOK;
             }
+            uint64_t sys_t0 = vm_host_ns(), sys_tlb0 = vm_host_tlb_calls(m->hart.mem); /* host_time.h */
             vm_linux_syscall(m);
             VM_TRACE(m->tracer, syscall_exit, nr, vm_syscall_name(nr), (int64_t)c->x[10]);
             if (m->has_hooks && m->hooks.syscall_exit &&
                 m->hooks.syscall_exit(m->hooks.ud, m, nr, (int64_t)c->x[10]))
                 stopped = VM_RUN_HOOK;
             if (!lx->exited) vm_linux_deliver_pending(m);
+            m->host.sys_ns += vm_host_ns() - sys_t0; /* host_time.h */
+            m->host.sys_tlb_calls += vm_host_tlb_calls(m->hart.mem) - sys_tlb0;
+            m->host.nsys++;
         } else if (stop == VM_STOP_TRAP) {
             VM_TRACE(m->tracer, trap, (uint64_t)c->trap_cause, c->trap_tval, c->pc);
             if (m->has_hooks && m->hooks.fault) {
@@ -256,6 +260,12 @@ int vm_machine_stats_json(vm_machine *m, char *buf, size_t size)
         buf[n++] = ',';
         buf[n++] = ' ';
         k = vm_mem_stats_json(m->hart.mem, m->hart.cpu.insns, buf + n, size - (size_t)n);
+        if (k > 0) n += k;
+    }
+    if ((size_t)n + 2 < size) { /* trace/host_time.c */
+        buf[n++] = ',';
+        buf[n++] = ' ';
+        k = vm_host_time_json(m, buf + n, size - (size_t)n);
         if (k > 0) n += k;
     }
     return n;

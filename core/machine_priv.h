@@ -8,6 +8,7 @@
 
 #include "engines/engine.h"
 #include "vmlab/machine.h"
+#include "trace/host_time.h"
 #include "vmlab/trace.h"
 
 /* User-mode address-space layout (Sv39 user half, like Linux on riscv64). */
@@ -63,6 +64,7 @@ struct vm_machine {
     int exit_reported;
     struct vm_tracer *tracer;    /* trace/: vm_machine_set_tracer; NULL: off */
     uint64_t trace_fine;         /* the fine events the hart was last set up for */
+    vm_host_time host;           /* trace/host_time.h: system calls timed */
 };
 
 /* core/elf.c */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "trace/host_time.h"
 #include "trace/trace_cli.h"
 #include "vmlab/engine.h"
 #include "vmlab/machine.h"
@@ -220,7 +221,10 @@ int main(int argc, char **argv)
     vm_run_result r;
     vm_trace_cli_run(&tcli, m, prog, max_insns, &r); /* vm_machine_run with --trace/--profile */
     int status = 0;
-    if (stats && !*stats) vm_machine_print_tlb(m, stderr);
+    if (stats && !*stats) {
+        vm_machine_print_tlb(m, stderr);
+        vm_host_time_print(m, stderr); /* trace/host_time.c */
+    }
     else if (stats && write_stats(stats, m, prog, &r)) status = 125;
     switch (r.kind) {
     case VM_RUN_EXITED:

@@ -33,6 +33,9 @@ typedef struct vm_hart {
     int nbreak;
     uint64_t break_resume; /* a run resumes at this pc without stopping there */
     struct vm_tracer *trace; /* trace/: non-NULL while a fine-grained event is on (doc/trace.md) */
+    /* host time translating (trace/host_time.h): engines that translate add
+     * each translation's clock-pair time and count it */
+    uint64_t translate_ns, translations;
 } vm_hart;
 
 /* The one place an engine learns the address space's --tlb-mode: in exact

@@ -48,6 +48,7 @@
 #include "engines/fpu.h"
 #include "engines/memacc.h"
 #include "engines/semantics.h"
+#include "trace/host_time.h"
 #include "trace/trace_engine.h"
 #include "vmlab/riscv.h"
 
@@ -253,7 +254,10 @@ top:
             b = tb_lookup(t, pc);
             if (!b) {
                 SELECT_HANDLERS();
+                uint64_t t0 = vm_host_ns(); /* --stats host_time (trace/host_time.h) */
                 b = tb_translate(t, h, pc, &f, tab, fp, &&L_END_FALL, &&L_END_JUMP, bexec);
+                h->translate_ns += vm_host_ns() - t0;
+                h->translations++;
                 if (!b) {
                     vm_eng_set_fault(c, VM_ACC_FETCH, &f);
                     stop = VM_STOP_TRAP;

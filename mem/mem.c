@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "mem/mem.h"
+#include "trace/host_time.h"
 
 #define PTE_SW_PRESENT (1ull << 63) /* V=0 entry for a mapped but inaccessible page */
 
@@ -625,7 +626,8 @@ static unsigned ok_bits(uint64_t pte, int kind)
 void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
-    m->tc_misses++;
+    if (__builtin_expect(++m->tc_misses % VM_TLB_SAMPLE == 0, 0) && m->tlb)
+        return vm_host_time_slow(m, va, acc, f); /* --stats host_time: time this one */
     uint64_t vpn = va >> VM_PAGE_SHIFT;
     uintptr_t host_page;
     if (m->mode == VM_MMU_BARE) {

@@ -88,7 +88,12 @@ typedef struct vm_tlb_hier {
     double cycles;              /* translation cycles by the cost model */
     vm_tlb_event_fn event;
     void *event_ud;
+    /* host time in the address space's slow path, which is the TLB model
+     * (--stats host_time, trace/host_time.c): one call in VM_TLB_SAMPLE is
+     * timed; kept here rather than in vm_mem */
+    uint64_t slow_samples, slow_sample_ns, slow_dropped;
 } vm_tlb_hier;
+#define VM_TLB_SAMPLE 256
 
 /* The default configuration, modelled on the SiFive U74 core (its core
  * complex manual: 40-entry fully-associative L1 I- and D-TLBs, a 512-entry

@@ -2,7 +2,8 @@
 # include/vmlab/trace_events.def; every backend is generated from it.
 libvmlab_core_la_SOURCES += trace/trace.c trace/tracefile.c trace/trace_machine.c trace/trace_gc.c \
 	trace/lttng_load.c trace/profile.c trace/symbols.c trace/symbols.h trace/trace_cli.c trace/trace_cli.h \
-	trace/trace_priv.h trace/tracefile.h trace/trace_engine.h trace/profile.h trace/lttng_tp.h
+	trace/trace_priv.h trace/tracefile.h trace/trace_engine.h trace/profile.h trace/lttng_tp.h \
+	trace/host_time.c trace/host_time.h
 libvmlab_core_la_LIBADD += $(LTTNG_APP_LIBS)
 vmlabinclude_HEADERS += include/vmlab/trace.h include/vmlab/trace_events.def
 
