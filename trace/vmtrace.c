@@ -8,6 +8,8 @@
  *   vmtrace chrome F [-e PAT] [-o OUT]   Chrome trace-event JSON (Perfetto UI,
  *                                        chrome://tracing)
  *   vmtrace filter F -e PAT -o OUT       a trace file with the matching records
+ *   vmtrace live PID [-e PAT] [-i SEC] [-n N]   counts per event of a running
+ *                                        vmsh --trace-usdt, every SEC (libbpf)
  *
  * Everything is read through the file's own header, so a file written by an
  * older vmlab converts the same way. Times are nanoseconds since the tracer
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/live.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *f)
@@ -28,6 +31,7 @@ static void usage(FILE *f)
                "       vmtrace summary FILE\n"
                "       vmtrace csv|json|chrome FILE [-e PATTERNS] [-o OUT]\n"
                "       vmtrace filter FILE -e PATTERNS -o OUT\n"
+               "       vmtrace live PID [-e PATTERNS] [-i SECONDS] [-n ROUNDS] [-v]\n"
                "PATTERNS: comma-separated globs over event names, '-' to exclude\n"
                "          (e.g. 'syscall*,-syscall_exit'); default all.\n");
 }
@@ -262,6 +266,54 @@ static void list_events(void)
     }
 }
 
+/* vmtrace live PID [-e PAT] [-i SEC] [-n N] [-v] (trace/live.c) */
+static int live(int argc, char **argv)
+{
+    const char *pat = NULL;
+    double interval = 1.0;
+    long rounds = 0, pid = 0;
+    int verbose = 0;
+    for (int i = 2; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "-e") && i + 1 < argc) pat = argv[++i];
+        else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
+            interval = strtod(argv[++i], &end);
+            if (*end || !(interval > 0)) {
+                fprintf(stderr, "vmtrace live: -i %s: expected a positive number of seconds\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+            rounds = strtol(argv[++i], &end, 10);
+            if (*end || rounds <= 0) {
+                fprintf(stderr, "vmtrace live: -n %s: expected a positive count\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "-v")) verbose = 1;
+        else if (!pid && argv[i][0] != '-') {
+            pid = strtol(argv[i], &end, 10);
+            if (*end || pid <= 0) {
+                fprintf(stderr, "vmtrace live: '%s': expected a process id\n", argv[i]);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "vmtrace live: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!pid) {
+        usage(stderr);
+        return 2;
+    }
+#ifdef HAVE_BPF
+    return vm_trace_live((int)pid, pat, interval, rounds, verbose);
+#else
+    (void)pat, (void)interval, (void)rounds, (void)verbose;
+    fprintf(stderr, "vmtrace live: not built: vmlab was configured without libbpf and a clang that "
+                    "targets BPF (apt-get install libbpf-dev clang, re-run configure; see doc/trace.md)\n");
+    return 1;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -277,6 +329,7 @@ int main(int argc, char **argv)
         list_events();
         return 0;
     }
+    if (!strcmp(cmd, "live")) return live(argc, argv);
     static const char *const cmds[] = {"csv", "json", "chrome", "summary", "filter"};
     int mode = -1;
     for (int i = 0; i < 5; i++)
