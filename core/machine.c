@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "core/linux_priv.h"
+#include "engines/memacc.h"
+#include "trace/trace_engine.h"
 #include "vmlab/riscv.h"
 
 static double now_s(void)
@@ -21,6 +23,22 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+const char *vm_engine_name(int i)
+{
+    for (int k = 0; vm_engines[k]; k++)
+        if (k == i) return vm_engines[k]->name;
+    return NULL;
+}
+
+static int no_engine(const char *name, vm_error *err)
+{
+    char names[128] = "";
+    for (int i = 0; vm_engines[i]; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 vm_engines[i]->name);
+    return vm_error_set(err, VM_EINVAL, "engine '%s': no such engine (available: %s)", name, names);
+}
+
 vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
 {
     vm_machine_config def = {0};
@@ -28,11 +46,7 @@ vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
     const char *ename = cfg->engine ? cfg->engine : "interp";
     const vm_engine_ops *eng = vm_engine_find(ename);
     if (!eng) {
-        char names[128] = "";
-        for (int i = 0; vm_engines[i]; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                     vm_engines[i]->name);
-        vm_error_set(err, VM_EINVAL, "engine '%s': no such engine (available: %s)", ename, names);
+        no_engine(ename, err);
         return NULL;
     }
     vm_machine *m = calloc(1, sizeof *m);
@@ -73,6 +87,7 @@ vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err)
     }
     for (int i = 0; i < cfg->nshadow_tlbs && i < VM_MAX_SHADOWS; i++) mc.shadows[i] = cfg->shadow_tlbs[i];
     mc.nshadows = cfg->nshadow_tlbs;
+    mc.mem_size = cfg->mem_size;
     if (!(m->hart.mem = vm_mem_new(&mc, err))) goto fail;
     if (vm_linux_init(m, cfg->sysroot, err)) goto fail;
     m->eng = eng;
@@ -112,7 +127,7 @@ const char *vm_machine_engine_name(const vm_machine *m) { return m->eng->name; }
 int vm_machine_set_engine(vm_machine *m, const char *name, vm_error *err)
 {
     const vm_engine_ops *eng = vm_engine_find(name);
-    if (!eng) return vm_error_set(err, VM_EINVAL, "engine '%s': no such engine", name);
+    if (!eng) return no_engine(name, err);
     void *st = eng->create(&m->hart, err);
     if (!st) return -1;
     VM_TRACE(m->tracer, engine_switch, m->eng->name, eng->name);
@@ -159,6 +174,32 @@ static void describe_signal(vm_machine *m, vm_run_result *res)
                  sig, signame(sig), (unsigned long long)c->pc, dis);
 }
 
+/* A write watch stopped the engine (engines/memacc.h): retire the store it
+ * made, or run the atomic again letting it through. Returns the engine stop
+ * to handle as usual. */
+static int watch_resume(vm_machine *m)
+{
+    vm_cpu *c = &m->hart.cpu;
+    vm_mem *mem = m->hart.mem;
+    uint64_t va = c->trap_tval, size = (uint64_t)c->trap_bus;
+    if (c->trap_cause == VM_TRAP_WATCH_STORE) {
+        uint16_t lo = 0;
+        vm_mem_read_force(mem, c->pc, &lo, 2);
+        c->pc += (lo & 3) == 3 ? 4 : 2;
+        c->insns++;
+        if (m->eng == &vm_engine_interp) /* the event the interpreter's store did not reach */
+            VM_TRACE(m->hart.trace, mem_write, va, vm_trace_paddr(mem, va), (unsigned)size);
+        m->eng->invalidate(m->eng_state, va, size); /* the engines' SMC checks follow a store */
+        return VM_STOP_BUDGET;
+    }
+    mem->watch_pass = 1;
+    m->hart.break_resume = c->pc;
+    int stop = m->eng->step(m->eng_state, &m->hart);
+    mem->watch_pass = 0;
+    if (stop != VM_STOP_BUDGET) mem->watch_hit = 0; /* it did not get to write */
+    return stop;
+}
+
 int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -171,8 +212,10 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
     vm_cpu *c = &m->hart.cpu;
     uint64_t start = c->insns;
     double t0 = now_s();
-    int stopped = 0; /* VM_RUN_BREAK or VM_RUN_HOOK */
+    int stopped = 0; /* VM_RUN_BREAK, VM_RUN_HOOK or VM_RUN_WATCH */
+    uint64_t write_pc = 0;
     m->hart.break_resume = c->pc;
+    m->hart.mem->watch_hit = 0; /* writes between runs (vm_machine_write) do not count */
     while (!lx->exited && !lx->stopped_error && !stopped) {
         uint64_t budget = UINT64_MAX;
         if (max_insns) {
@@ -181,7 +224,10 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
             budget = max_insns - done;
         }
         int stop = m->eng->run(m->eng_state, &m->hart, budget);
+        uint64_t at = c->pc; /* the instruction that may have written */
+        if (stop == VM_STOP_TRAP && c->trap_cause >= VM_TRAP_WATCH_STORE) stop = watch_resume(m);
         if (stop == VM_STOP_ECALL) {
+            at -= 4;
             uint64_t nr = c->x[17];
             VM_TRACE(m->tracer, syscall_enter, nr, vm_syscall_name(nr), c->x[10], c->x[11], c->x[12], c->x[13], c->x[14], c->x[15]);
             if (m->has_hooks && m->hooks.syscall_enter) {
@@ -210,12 +256,25 @@ int vm_machine_run(vm_machine *m, uint64_t max_insns, vm_run_result *res)
         } else if (stop == VM_STOP_BREAK) {
             stopped = VM_RUN_BREAK;
         }
+        if (m->hart.mem->watch_hit && !stopped) {
+            stopped = VM_RUN_WATCH;
+            write_pc = at;
+        }
     }
     m->wall_s += now_s() - t0;
     res->pc = c->pc;
     if (lx->stopped_error) {
         res->kind = VM_RUN_ERROR;
         snprintf(res->msg, sizeof res->msg, "%s", lx->stop_msg);
+    } else if (stopped == VM_RUN_WATCH && !lx->exited) {
+        res->kind = stopped;
+        res->has_addr = 1;
+        res->addr = m->hart.mem->watch_hit_va;
+        res->write_len = m->hart.mem->watch_hit_len;
+        res->write_pc = write_pc;
+        snprintf(res->msg, sizeof res->msg, "watchpoint: %llu-byte write at 0x%llx by pc 0x%llx",
+                 (unsigned long long)res->write_len, (unsigned long long)res->addr,
+                 (unsigned long long)write_pc);
     } else if (stopped && !lx->exited) {
         res->kind = stopped;
         snprintf(res->msg, sizeof res->msg, "%s at pc 0x%llx",
@@ -322,8 +381,10 @@ int vm_machine_write(vm_machine *m, uint64_t va, const void *buf, size_t n, int 
                      vm_error *err)
 {
     vm_mem_fault f = {.addr = va};
+    int hit = m->hart.mem->watch_hit; /* a debugger's write is not the program's */
     int rc = force ? vm_mem_write_force(m->hart.mem, va, buf, n)
                    : vm_mem_write(m->hart.mem, va, buf, n, &f);
+    m->hart.mem->watch_hit = hit;
     if (rc)
         return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not writable",
                             (unsigned long long)f.addr);
@@ -412,3 +473,58 @@ int vm_machine_set_tlb_policy(vm_machine *m, const char *level, const struct vm_
 }
 
 void vm_machine_tlb_flush(vm_machine *m) { vm_mem_flush(m->hart.mem, 0, ~0ull >> 1); }
+
+/* {==== watchpoints, translation, physical memory ======================== */
+
+int vm_machine_watch_add(vm_machine *m, uint64_t va, uint64_t len, vm_error *err)
+{
+    return vm_mem_watch_add(m->hart.mem, va, len, err);
+}
+
+int vm_machine_watch_del(vm_machine *m, uint64_t va, uint64_t len)
+{
+    return vm_mem_watch_del(m->hart.mem, va, len);
+}
+
+int vm_machine_translate(vm_machine *m, uint64_t va, int access, vm_translation *t, vm_error *err)
+{
+    vm_mem_probe p;
+    memset(t, 0, sizeof *t);
+    t->va = va;
+    int need = access == VM_ACCESS_READ ? VM_PROT_R : access == VM_ACCESS_WRITE ? VM_PROT_W
+               : access == VM_ACCESS_EXEC ? VM_PROT_X : 0;
+    if (access && !need)
+        return vm_error_set(err, VM_EINVAL, "access %d: expected 'r', 'w', 'x' or 0", access);
+    if (vm_mem_lookup(m->hart.mem, va, &p))
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not mapped", (unsigned long long)va);
+    t->pa = p.pa;
+    t->level = p.level;
+    t->page_size = 1ull << (12 + 9 * p.level);
+    t->r = !!(p.prot & VM_PROT_R);
+    t->w = !!(p.prot & VM_PROT_W);
+    t->x = !!(p.prot & VM_PROT_X);
+    t->pte = p.pte;
+    t->accessed = !!(p.pte & PTE_A);
+    t->dirty = !!(p.pte & PTE_D);
+    t->in_l1i = !!(p.in_tlb & (1u << VM_TLB_L1I));
+    t->in_l1d = !!(p.in_tlb & (1u << VM_TLB_L1D));
+    t->in_l2 = !!(p.in_tlb & (1u << VM_TLB_L2));
+    if ((need && !(p.prot & need)) || (need && !p.has_frame))
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not %s", (unsigned long long)va,
+                            need == VM_PROT_R ? "readable" : need == VM_PROT_W ? "writable" : "executable");
+    return 0;
+}
+
+int vm_machine_read_phys(vm_machine *m, uint64_t pa, void *buf, size_t n, vm_error *err)
+{
+    return vm_mem_phys_read(m->hart.mem, pa, buf, n, err);
+}
+
+int vm_machine_write_phys(vm_machine *m, uint64_t pa, const void *buf, size_t n, vm_error *err)
+{
+    if (vm_mem_phys_write(m->hart.mem, pa, buf, n, err)) return -1;
+    m->eng->invalidate(m->eng_state, 0, UINT64_MAX); /* which virtual pages map it is not known */
+    return 0;
+}
+
+uint64_t vm_machine_mem_size(const vm_machine *m) { return m->hart.mem->mem_size; }

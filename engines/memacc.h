@@ -6,6 +6,16 @@
  * calls is seen identically by every engine.
  *
  * A fault fills the hart's trap fields exactly as the interpreter does.
+ *
+ * Write watches (mem.h, vmlab/machine.h's watchpoints). A store that writes
+ * a watched byte is made, then reported as a trap with the pseudo-cause
+ * VM_TRAP_WATCH_STORE: every engine leaves with pc at the store and the store
+ * not counted, and the machine retires it (pc past it, one more instruction)
+ * and stops. An atomic cannot be finished that way (its result register is
+ * written after the access), so it traps with VM_TRAP_WATCH_AMO before
+ * touching memory and the machine runs it again with mem->watch_pass set.
+ * The JIT's inline stores need no check: a watched page is never in the
+ * fast-path state they probe (mem.h), so they reach vm_eng_store.
  */
 #ifndef VMLAB_MEMACC_H
 #define VMLAB_MEMACC_H
@@ -13,6 +23,17 @@
 #include <string.h>
 
 #include "engines/engine.h"
+
+/* Pseudo trap causes of write watches, above every RISC-V cause. */
+enum { VM_TRAP_WATCH_STORE = 0x100, VM_TRAP_WATCH_AMO = 0x101 };
+
+static inline void vm_eng_set_watch(vm_cpu *c, int cause, uint64_t va, unsigned size)
+{
+    c->trap_cause = cause;
+    c->trap_tval = va;
+    c->trap_bus = (int)size; /* the access size, for the machine's invalidation */
+    c->trap_mapped = 1;
+}
 
 /* Record a fault of the access type (load, store, fetch) at f->addr. */
 static inline void vm_eng_set_fault(vm_cpu *c, int acc, const vm_mem_fault *f)
@@ -53,6 +74,10 @@ static inline int vm_eng_store(vm_hart *h, uint64_t va, unsigned size, uint64_t 
     } else if (vm_mem_write(h->mem, va, &v, size, &f)) {
         goto fault;
     }
+    if (__builtin_expect(vm_mem_watch_maybe(h->mem, va, size), 0) && vm_mem_watch_check(h->mem, va, size)) {
+        vm_eng_set_watch(&h->cpu, VM_TRAP_WATCH_STORE, va, size);
+        return -1;
+    }
     return 0;
 fault:
     vm_eng_set_fault(&h->cpu, VM_ACC_WRITE, &f);
@@ -74,6 +99,11 @@ static inline void *vm_eng_amo_ptr(vm_hart *h, uint64_t va, unsigned size, int a
     vm_mem_fault f;
     void *p = vm_mem_ptr(h->mem, va, acc, &f);
     if (!p) vm_eng_set_fault(c, acc, &f);
+    else if (__builtin_expect(acc == VM_ACC_WRITE && vm_mem_watch_maybe(h->mem, va, size), 0) &&
+             vm_mem_watch_check(h->mem, va, size) && !h->mem->watch_pass) {
+        vm_eng_set_watch(c, VM_TRAP_WATCH_AMO, va, size);
+        return NULL;
+    }
     return p;
 }
 

@@ -15,9 +15,10 @@
  * in stock lua5.4 and in vmsh alike, with no global flag in the module. A
  * chunk costs one more vm_machine_run call per 2^22 instructions.
  *
- * Watchpoints have no C hook: while any is set, m:run() single-steps and
- * compares the watched bytes after every instruction: correct (a system call
- * writing the bytes is caught too) but slow: about 40 times slower on collatz
+ * Watchpoints are the machine's (vm_machine_watch_add): a run stops right
+ * after a write to watched bytes (a store, an atomic or a system call), and
+ * m:run() compares the bytes with their old value: unchanged, it goes on.
+ * Only stores to the watched pages leave the engines' fast paths
  * (doc/lua-api.md, "Costs").
  *
  * Event handlers (m:on) are Lua functions called from the C hooks during a
@@ -35,6 +36,7 @@
 
 #include "core/elf_symbols.h"
 #include "lua/lvmlab.h"
+#include "mem/mem.h"
 #include "mem/tlb_policy.h"
 #include "vmlab/engine.h"
 #include "vmlab/machine.h"
@@ -46,7 +48,7 @@ extern char **environ;
 #define LVM_CHUNK (1u << 22)
 #define LVM_MMU "vmlab.mmu"
 
-enum { UV_HANDLERS = 1, UV_CPU, UV_MEM, UV_HOOKERR, UV_MMU, UV_N = UV_MMU };
+enum { UV_HANDLERS = 1, UV_CPU, UV_MEM, UV_HOOKERR, UV_MMU, UV_PHYS, UV_N = UV_PHYS };
 
 typedef struct lvm_watch {
     uint64_t addr;
@@ -79,6 +81,7 @@ typedef struct lvm_machine {
     int sub[VM_TEV_COUNT]; /* subscription id + 1 per tracer event; 0: none */
     /* memory system options (doc/mmu.md), kept for the vm_machine of each load */
     char mmu[16], tlb[1024], tlb_mode[16], pages[16], ad[16];
+    uint64_t mem_size;     /* mem= (0: the default) */
     char shadow[16][256];
     int nshadow;
     /* TLB levels whose replacement policy is a Lua function */
@@ -87,7 +90,7 @@ typedef struct lvm_machine {
 
 typedef struct lvm_view {
     lvm_machine *lm;
-    int kind; /* regs: 'x', 'f', 'd' (doubles), 'c' (CSRs) */
+    int kind; /* regs: 'x', 'f', 'd' (doubles), 'c' (CSRs); mem: 0 virtual, 'p' physical */
 } lvm_view;
 
 static lvm_machine *checkmachine(lua_State *L, int idx)
@@ -169,10 +172,21 @@ static int bp_index(const lvm_machine *lm, uint64_t pc)
     return -1;
 }
 
+/* The watched bytes, read through a translation probe: not an access the
+ * TLB model sees (a watchpoint must not change the statistics). */
 static int read_watch(lvm_machine *lm, const lvm_watch *w, uint64_t *v)
 {
+    unsigned char b[8] = {0};
+    int rc = 0;
+    for (unsigned i = 0; i < w->len; i++) {
+        vm_translation t;
+        if (vm_machine_translate(lm->m, w->addr + i, VM_ACCESS_READ, &t, NULL) ||
+            vm_machine_read_phys(lm->m, t.pa, &b[i], 1, NULL))
+            rc = -1;
+    }
     *v = 0;
-    return vm_machine_read(lm->m, w->addr, v, w->len, NULL);
+    memcpy(v, b, w->len); /* little-endian host and guest */
+    return rc;
 }
 
 /* Load the program's symbols once; 0 when they are there. */
@@ -554,8 +568,7 @@ static const vm_tlb_policy lua_tlb_policy = {
 /* {==== creation, loading =============================================== */
 
 static const char *const machine_keys[] = {"engine", "sysroot", "strict", "mmu", "tlb", "tlb_mode",
-                                           "pages", "ad", "shadow_tlbs", NULL};
-static const char *const machine_later[] = {"mem", NULL};
+                                           "pages", "ad", "shadow_tlbs", "mem", NULL};
 
 static vm_machine *new_vm(lua_State *L, lvm_machine *lm, vm_error *err)
 {
@@ -564,7 +577,7 @@ static vm_machine *new_vm(lua_State *L, lvm_machine *lm, vm_error *err)
         .strict = lm->strict, .name = "vmsh",
         .mmu = lm->mmu[0] ? lm->mmu : NULL, .tlb = lm->tlb[0] ? lm->tlb : NULL,
         .tlb_mode = lm->tlb_mode[0] ? lm->tlb_mode : NULL, .pages = lm->pages[0] ? lm->pages : NULL,
-        .ad = lm->ad[0] ? lm->ad : NULL, .nshadow_tlbs = lm->nshadow,
+        .ad = lm->ad[0] ? lm->ad : NULL, .nshadow_tlbs = lm->nshadow, .mem_size = lm->mem_size,
     };
     for (int i = 0; i < lm->nshadow; i++) cfg.shadow_tlbs[i] = lm->shadow[i];
     (void)L;
@@ -590,11 +603,63 @@ static int copy_opt(lua_State *L, char *dst, size_t size, const char *k, const c
     return 0;
 }
 
+/* mem=: bytes, or a string "512M", "4G", "64KiB", "1048576" (K, M, G, T:
+ * powers of 1024). 0, or an error message pushed. */
+static int mem_size_option(lua_State *L, int t, lvm_machine *lm)
+{
+    lua_getfield(L, t, "mem");
+    int ty = lua_type(L, -1);
+    uint64_t v = 0;
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    } else if (ty == LUA_TNUMBER) {
+        int ok;
+        lua_Integer i = lua_tointegerx(L, -1, &ok);
+        if (!ok || i <= 0) {
+            lua_pushfstring(L, "vm.machine: option 'mem': %s is not a positive number of bytes",
+                            lua_tostring(L, -1));
+            return -1;
+        }
+        v = (uint64_t)i;
+    } else if (ty == LUA_TSTRING) {
+        const char *str = lua_tostring(L, -1), *e;
+        char *end;
+        unsigned long long n = strtoull(str, &end, 10);
+        static const char units[] = "KMGT";
+        int shift = 0;
+        e = end;
+        if (*e && strchr(units, *e)) {
+            shift = 10 * (int)(strchr(units, *e) - units + 1);
+            e++;
+            if (!strcmp(e, "iB") || !strcmp(e, "B")) e += strlen(e);
+        }
+        if (end == str || *e || !n || (shift && n > (UINT64_MAX >> shift)) || str[0] == '-' || str[0] == '+') {
+            lua_pushfstring(L, "vm.machine: option 'mem': '%s' is not a size (bytes, or a number with K, M, G or T)", str);
+            return -1;
+        }
+        v = (uint64_t)n << shift;
+    } else {
+        lua_pushfstring(L, "vm.machine: option 'mem' must be a number of bytes or a string such as \"512M\", got %s",
+                        luaL_typename(L, -1));
+        return -1;
+    }
+    if ((v & VM_PAGE_MASK) || v < VM_MEM_MIN || v > VM_MEM_MAX) {
+        lua_pushfstring(L, "vm.machine: option 'mem': %I bytes: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
+                        (lua_Integer)v);
+        return -1;
+    }
+    lm->mem_size = v;
+    lua_pop(L, 1);
+    return 0;
+}
+
 /* mmu=, tlb= (a spec string, or a table {l1d = "64x4:plru", ...}),
- * tlb_mode=, pages=, ad=, shadow_tlbs= {spec, ...} */
+ * tlb_mode=, pages=, ad=, shadow_tlbs= {spec, ...}, mem= */
 static int mem_options(lua_State *L, int t, lvm_machine *lm)
 {
     if (lua_isnoneornil(L, t)) return 0;
+    if (mem_size_option(L, t, lm)) return -1;
     if (copy_opt(L, lm->mmu, sizeof lm->mmu, "mmu", lvm_optstring(L, t, "vm.machine", "mmu", NULL)) ||
         copy_opt(L, lm->tlb_mode, sizeof lm->tlb_mode, "tlb_mode",
                  lvm_optstring(L, t, "vm.machine", "tlb_mode", NULL)) ||
@@ -689,12 +754,11 @@ static int mem_options(lua_State *L, int t, lvm_machine *lm)
     return 0;
 }
 
-/* vm.machine{engine=, sysroot=, strict=, mmu=, tlb=, tlb_mode=, pages=, ad=, shadow_tlbs=} */
+/* vm.machine{engine=, sysroot=, strict=, mmu=, tlb=, tlb_mode=, pages=, ad=, shadow_tlbs=, mem=} */
 static int vm_machine_ctor(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
-    lvm_checkkeys(L, 1, "vm.machine", machine_keys, machine_later,
-                  "vmlab has no memory-size option yet");
+    lvm_checkkeys(L, 1, "vm.machine", machine_keys, NULL, NULL);
     /* defaults: vm.defaults (vmsh -L, --engine, --strict) */
     lua_getfield(L, lua_upvalueindex(1), "defaults");
     int defs = lua_gettop(L);
@@ -826,6 +890,7 @@ static int m_load(lua_State *L)
         return 2;
     }
     for (int i = 0; i < lm->nbp; i++) vm_machine_break_add(nm, lm->bp[i], NULL);
+    for (int i = 0; i < lm->nw; i++) vm_machine_watch_add(nm, lm->w[i].addr, lm->w[i].len, NULL);
     if (lm->tracer) vm_machine_set_tracer(lm->m, NULL);
     vm_machine_free(lm->m);
     lm->m = nm;
@@ -892,6 +957,8 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
     lm->L = L;
     lm->self = 1;
     lm->hook_failed = 0;
+    /* a watch reports changes made during this run (not the debugger's) */
+    for (int i = 0; i < lm->nw; i++) read_watch(lm, &lm->w[i], &lm->w[i].old);
     fflush(NULL); /* the guest writes to the same descriptors as Lua's print */
     for (;;) {
         uint64_t done = vm_machine_insns(m) - start;
@@ -899,23 +966,23 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
             reason = step ? "step" : "limit";
             break;
         }
-        if (lm->nw) {
-            vm_machine_step(m, 1, &r);
-        } else {
-            uint64_t budget = max ? max - done : LVM_CHUNK;
-            vm_machine_run(m, budget > LVM_CHUNK ? LVM_CHUNK : budget, &r);
-        }
-        if (r.kind != VM_RUN_LIMIT || lm->hook_failed) break;
-        uint64_t pc = vm_machine_pc(m);
-        for (int i = 0; i < lm->nw && watch_hit < 0; i++) {
-            uint64_t v;
-            read_watch(lm, &lm->w[i], &v);
-            if (v != lm->w[i].old) {
-                watch_hit = i;
-                watch_new = v;
+        uint64_t budget = max ? max - done : LVM_CHUNK;
+        vm_machine_run(m, budget > LVM_CHUNK ? LVM_CHUNK : budget, &r);
+        if (lm->hook_failed) break;
+        if (r.kind == VM_RUN_WATCH) { /* a write to watched bytes: did one change? */
+            for (int i = 0; i < lm->nw && watch_hit < 0; i++) {
+                uint64_t v;
+                read_watch(lm, &lm->w[i], &v);
+                if (v != lm->w[i].old) {
+                    watch_hit = i;
+                    watch_new = v;
+                }
             }
+            if (watch_hit >= 0) { reason = "watchpoint"; break; }
+        } else if (r.kind != VM_RUN_LIMIT) {
+            break;
         }
-        if (watch_hit >= 0) { reason = "watchpoint"; break; }
+        uint64_t pc = vm_machine_pc(m);
         if (has_until && pc == until) { reason = "until"; break; }
         if (bp_index(lm, pc) >= 0 && vm_machine_insns(m) != start) { reason = "breakpoint"; break; }
         if (lua_gethook(L) != hook0 || lua_gethookmask(L) != mask0) { reason = "interrupted"; break; }
@@ -958,13 +1025,14 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
         set_int(L, "addr", w->addr);
         set_int(L, "old", w->old);
         set_int(L, "new", watch_new);
+        set_int(L, "write_pc", r.write_pc);
         w->old = watch_new;
     }
     if (!strcmp(reason, "interrupted")) set_str(L, "msg", "interrupted");
     else if (!strcmp(reason, "watchpoint")) {
         char buf[160];
-        snprintf(buf, sizeof buf, "watchpoint 0x%" PRIx64 " changed at pc 0x%" PRIx64,
-                 lm->w[watch_hit].addr, pc);
+        snprintf(buf, sizeof buf, "watchpoint 0x%" PRIx64 " changed by the instruction at 0x%" PRIx64,
+                 lm->w[watch_hit].addr, r.write_pc);
         set_str(L, "msg", buf);
     } else if (!strcmp(reason, "until")) {
         char buf[64];
@@ -1093,8 +1161,15 @@ static int m_watch(lua_State *L)
         lvm_watch *nw = realloc(lm->w, sizeof *nw * (size_t)(lm->nw + 1));
         if (!nw) return luaL_error(L, "m:watch: out of memory");
         lm->w = nw;
-        lm->nw++;
+    } else {
+        vm_machine_watch_del(lm->m, addr, lm->w[i].len);
     }
+    vm_error err;
+    if (vm_machine_watch_add(lm->m, addr, (uint64_t)len, &err)) {
+        if (i < lm->nw) lm->w[i] = lm->w[--lm->nw];
+        return luaL_error(L, "m:watch: %s", err.msg);
+    }
+    if (i == lm->nw) lm->nw++;
     lm->w[i].addr = addr;
     lm->w[i].len = (unsigned)len;
     read_watch(lm, &lm->w[i], &lm->w[i].old);
@@ -1109,6 +1184,7 @@ static int m_remove_watch(lua_State *L)
     int found = 0;
     for (int i = 0; i < lm->nw; i++)
         if (lm->w[i].addr == addr) {
+            vm_machine_watch_del(lm->m, addr, lm->w[i].len);
             lm->w[i] = lm->w[--lm->nw];
             found = 1;
             break;
@@ -1205,9 +1281,9 @@ static void push_stats(lua_State *L, lvm_machine *lm)
     if (lvm_pushjson(L, buf, (size_t)n + 2)) luaL_error(L, "m:stats: %s", lua_tostring(L, -1));
     if (lm->loaded) set_str(L, "program", lm->program);
     if (lm->ran) {
-        static const char *const stops[] = {"exit", "signal", "limit", "error", "breakpoint", "hook"};
+        static const char *const stops[] = {"exit", "signal", "limit", "error", "breakpoint", "hook", "watchpoint"};
         const vm_run_result *r = &lm->last;
-        set_str(L, "stop", r->kind >= 0 && r->kind <= VM_RUN_HOOK ? stops[r->kind] : "?");
+        set_str(L, "stop", r->kind >= 0 && r->kind <= VM_RUN_WATCH ? stops[r->kind] : "?");
         if (r->kind == VM_RUN_EXITED) set_int(L, "exit_code", (uint64_t)r->status);
         if (r->kind == VM_RUN_SIGNALED) {
             set_int(L, "exit_code", 128 + (uint64_t)r->status);
@@ -1639,6 +1715,59 @@ static int mmu_set_policy(lua_State *L)
     return 0;
 }
 
+static int fault(lua_State *L, const vm_error *err);
+
+static void push_translation(lua_State *L, const vm_translation *t)
+{
+    lua_createtable(L, 0, 14);
+    set_int(L, "va", t->va);
+    set_int(L, "pa", t->pa);
+    set_int(L, "page_size", t->page_size);
+    set_int(L, "level", (uint64_t)t->level);
+    char perms[4] = {t->r ? 'r' : '-', t->w ? 'w' : '-', t->x ? 'x' : '-', 0};
+    set_str(L, "perms", perms);
+    lua_pushboolean(L, t->accessed);
+    lua_setfield(L, -2, "accessed");
+    lua_pushboolean(L, t->dirty);
+    lua_setfield(L, -2, "dirty");
+    set_int(L, "pte", t->pte);
+    lua_createtable(L, 0, 3);
+    lua_pushboolean(L, t->in_l1i);
+    lua_setfield(L, -2, "l1i");
+    lua_pushboolean(L, t->in_l1d);
+    lua_setfield(L, -2, "l1d");
+    lua_pushboolean(L, t->in_l2);
+    lua_setfield(L, -2, "l2");
+    lua_setfield(L, -2, "tlb");
+}
+
+/* mmu:lookup(va) -> {va=, pa=, page_size=, level=, perms=, accessed=, dirty=, pte=,
+ * tlb={l1i=, l1d=, l2=}} | nil, message: a probe, not an access */
+static int mmu_lookup(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    uint64_t va = checkaddr(L, lm, 2, "m.mmu:lookup");
+    vm_translation t;
+    vm_error err;
+    if (vm_machine_translate(lm->m, va, VM_ACCESS_ANY, &t, &err)) return fault(L, &err);
+    push_translation(L, &t);
+    return 1;
+}
+
+/* mmu:translate(va [, access="r"]) -> pa | nil, message */
+static int mmu_translate(lua_State *L)
+{
+    lvm_machine *lm = mmu_machine(L, 1);
+    uint64_t va = checkaddr(L, lm, 2, "m.mmu:translate");
+    static const char *const acc[] = {"r", "w", "x", NULL};
+    int a = luaL_checkoption(L, 3, "r", acc);
+    vm_translation t;
+    vm_error err;
+    if (vm_machine_translate(lm->m, va, "rwx"[a], &t, &err)) return fault(L, &err);
+    lua_pushinteger(L, (lua_Integer)t.pa);
+    return 1;
+}
+
 static int mmu_tostring(lua_State *L)
 {
     lvm_view *v = luaL_checkudata(L, 1, LVM_MMU);
@@ -1671,17 +1800,35 @@ static int fault(lua_State *L, const vm_error *err)
     return 2;
 }
 
+/* m.mem takes virtual addresses (or symbols), m.mem.phys physical ones. */
+static uint64_t view_addr(lua_State *L, lvm_view *v, int arg, const char *fn)
+{
+    return v->kind == 'p' ? lvm_checku64(L, arg, "physical address") : checkaddr(L, v->lm, arg, fn);
+}
+
+static int view_read(lvm_view *v, uint64_t a, void *buf, size_t n, vm_error *err)
+{
+    return v->kind == 'p' ? vm_machine_read_phys(v->lm->m, a, buf, n, err)
+                          : vm_machine_read(v->lm->m, a, buf, n, err);
+}
+
+static int view_write(lvm_view *v, uint64_t a, const void *buf, size_t n, int force, vm_error *err)
+{
+    return v->kind == 'p' ? vm_machine_write_phys(v->lm->m, a, buf, n, err)
+                          : vm_machine_write(v->lm->m, a, buf, n, force, err);
+}
+
 /* mem:read(addr, n) -> string | nil, message */
 static int mem_read(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:read");
+    uint64_t a = view_addr(L, v, 2, "mem:read");
     lua_Integer n = luaL_checkinteger(L, 3);
     if (n < 0 || n > (1 << 26)) return luaL_argerror(L, 3, "n: must be 0..64 MiB");
     luaL_Buffer b;
     char *p = luaL_buffinitsize(L, &b, (size_t)n);
     vm_error err;
-    if (n && vm_machine_read(v->lm->m, a, p, (size_t)n, &err)) return fault(L, &err);
+    if (n && view_read(v, a, p, (size_t)n, &err)) return fault(L, &err);
     luaL_pushresultsize(&b, (size_t)n);
     return 1;
 }
@@ -1690,11 +1837,11 @@ static int mem_read(lua_State *L)
 static int mem_write(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:write");
+    uint64_t a = view_addr(L, v, 2, "mem:write");
     size_t n;
     const char *s = luaL_checklstring(L, 3, &n);
     vm_error err;
-    if (n && vm_machine_write(v->lm->m, a, s, n, lua_toboolean(L, 4), &err)) return fault(L, &err);
+    if (n && view_write(v, a, s, n, lua_toboolean(L, 4), &err)) return fault(L, &err);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1703,7 +1850,7 @@ static int mem_write(lua_State *L)
 static int mem_read_string(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:read_string");
+    uint64_t a = view_addr(L, v, 2, "mem:read_string");
     lua_Integer max = luaL_optinteger(L, 3, 4096);
     if (max < 0) return luaL_argerror(L, 3, "max: must not be negative");
     luaL_Buffer b;
@@ -1711,7 +1858,7 @@ static int mem_read_string(lua_State *L)
     for (lua_Integer i = 0; i < max; i++) {
         char c;
         vm_error err;
-        if (vm_machine_read(v->lm->m, a + (uint64_t)i, &c, 1, &err)) return fault(L, &err);
+        if (view_read(v, a + (uint64_t)i, &c, 1, &err)) return fault(L, &err);
         if (!c) break;
         luaL_addchar(&b, c);
     }
@@ -1722,11 +1869,11 @@ static int mem_read_string(lua_State *L)
 static int mem_write_string(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:write_string");
+    uint64_t a = view_addr(L, v, 2, "mem:write_string");
     size_t n;
     const char *s = luaL_checklstring(L, 3, &n);
     vm_error err;
-    if (vm_machine_write(v->lm->m, a, s, n + 1, lua_toboolean(L, 4), &err)) return fault(L, &err);
+    if (view_write(v, a, s, n + 1, lua_toboolean(L, 4), &err)) return fault(L, &err);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1735,10 +1882,10 @@ static int mem_read_int(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
     int t = (int)lua_tointeger(L, lua_upvalueindex(1));
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:read_int");
+    uint64_t a = view_addr(L, v, 2, "mem:read_int");
     uint64_t val = 0;
     vm_error err;
-    if (vm_machine_read(v->lm->m, a, &val, ints[t].size, &err)) return fault(L, &err);
+    if (view_read(v, a, &val, ints[t].size, &err)) return fault(L, &err);
     if (ints[t].sign && ints[t].size < 8) {
         unsigned sh = 64 - 8 * ints[t].size;
         val = (uint64_t)((int64_t)(val << sh) >> sh);
@@ -1751,10 +1898,10 @@ static int mem_write_int(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
     int t = (int)lua_tointeger(L, lua_upvalueindex(1));
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:write_int");
+    uint64_t a = view_addr(L, v, 2, "mem:write_int");
     uint64_t val = lvm_checku64(L, 3, "value");
     vm_error err;
-    if (vm_machine_write(v->lm->m, a, &val, ints[t].size, lua_toboolean(L, 4), &err))
+    if (view_write(v, a, &val, ints[t].size, lua_toboolean(L, 4), &err))
         return fault(L, &err);
     lua_pushboolean(L, 1);
     return 1;
@@ -1763,21 +1910,59 @@ static int mem_write_int(lua_State *L)
 static int mem_read_f64(lua_State *L)
 {
     lvm_view *v = checkview(L, 1, LVM_MEM);
-    uint64_t a = checkaddr(L, v->lm, 2, "mem:read_f64");
+    uint64_t a = view_addr(L, v, 2, "mem:read_f64");
     double d;
     vm_error err;
-    if (vm_machine_read(v->lm->m, a, &d, 8, &err)) return fault(L, &err);
+    if (view_read(v, a, &d, 8, &err)) return fault(L, &err);
     lua_pushnumber(L, d);
     return 1;
 }
 
+/* methods, then m.mem.phys (the physical view) and m.mem.phys.size */
+static int mem_index(lua_State *L)
+{
+    lvm_view *v = checkview(L, 1, LVM_MEM);
+    const char *k = luaL_checkstring(L, 2);
+    lua_getfield(L, lua_upvalueindex(1), k);
+    if (!lua_isnil(L, -1)) return 1;
+    if (!strcmp(k, "phys") && v->kind != 'p') {
+        lua_getiuservalue(L, 1, 1); /* the machine */
+        lua_replace(L, 1);
+        lua_settop(L, 1);
+        return push_view(L, UV_PHYS, LVM_MEM, 'p');
+    }
+    if (!strcmp(k, "size") && v->kind == 'p') {
+        uint64_t n = vm_machine_mem_size(v->lm->m);
+        if (n) lua_pushinteger(L, (lua_Integer)n);
+        else lua_pushnil(L);
+        return 1;
+    }
+    return luaL_error(L, "vmlab.mem has no field or method '%s'", k);
+}
+
 static int mem_tostring(lua_State *L)
 {
-    lua_pushstring(L, "vmlab.mem (guest virtual memory)");
+    lvm_view *v = luaL_checkudata(L, 1, LVM_MEM);
+    if (v->kind == 'p' && v->lm->m && vm_machine_mem_size(v->lm->m))
+        lua_pushfstring(L, "vmlab.mem (guest physical memory, %I MiB)",
+                        (lua_Integer)(vm_machine_mem_size(v->lm->m) >> 20));
+    else
+        lua_pushstring(L, v->kind == 'p' ? "vmlab.mem (guest physical memory)" : "vmlab.mem (guest virtual memory)");
     return 1;
 }
 
 /* }==== */
+
+/* vm.engines() -> {"interp", "threaded", ...}: the engines built in */
+static int vm_engines_list(lua_State *L)
+{
+    lua_newtable(L);
+    for (int i = 0; vm_engine_name(i); i++) {
+        lua_pushstring(L, vm_engine_name(i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
 
 static int m_gc(lua_State *L)
 {
@@ -1847,6 +2032,7 @@ void lvm_open_machine(lua_State *L)
         snprintf(name, sizeof name, "write_%s", ints[i].name);
         lua_setfield(L, -2, name);
     }
+    lua_pushcclosure(L, mem_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, mem_tostring);
     lua_setfield(L, -2, "__tostring");
@@ -1855,7 +2041,8 @@ void lvm_open_machine(lua_State *L)
     luaL_newmetatable(L, LVM_MMU);
     static const luaL_Reg mmu_methods[] = {
         {"stats", mmu_stats}, {"flush", mmu_flush}, {"print", mmu_print},
-        {"set_policy", mmu_set_policy}, {NULL, NULL},
+        {"set_policy", mmu_set_policy}, {"lookup", mmu_lookup}, {"translate", mmu_translate},
+        {NULL, NULL},
     };
     luaL_newlib(L, mmu_methods);
     lua_setfield(L, -2, "methods");
@@ -1865,6 +2052,8 @@ void lvm_open_machine(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
+    lua_pushcfunction(L, vm_engines_list);
+    lua_setfield(L, -2, "engines");
     /* vm.machine closes over the module table (for vm.defaults) */
     lua_pushvalue(L, -1);
     lua_pushcclosure(L, vm_machine_ctor, 1);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "mem/mem.h"
 #include "trace/host_time.h"
@@ -71,6 +72,15 @@ static int bare_map(vm_mem *m, uint64_t va, uint64_t len, int prot, void *host, 
                     vm_error *err)
 {
     uint64_t vpn = va >> VM_PAGE_SHIFT, n = len >> VM_PAGE_SHIFT;
+    /* the memory size bounds what the mappings hold (pages replaced count once) */
+    uint64_t limit = m->mem_size / VM_PAGE_SIZE, present = 0;
+    for (uint64_t i = 0; limit && i < n && m->mapped_pages + n > limit; i++) {
+        const uintptr_t *e = leaf(m, vpn + i);
+        present += e && (*e & VM_PAGE_PRESENT);
+    }
+    if (limit && m->mapped_pages - present + n > limit)
+        return vm_error_set(err, VM_ENOMEM, "map 0x%llx+0x%llx: larger than the guest memory left",
+                            (unsigned long long)va, (unsigned long long)len);
     for (uint64_t i = 0; i < n; i++)
         if (!leaf_alloc(m, vpn + i))
             return vm_error_set(err, VM_ENOMEM, "map 0x%llx: out of host memory for page tables",
@@ -265,6 +275,13 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     vm_mem_config bare = {.mmu = VM_MMU_BARE};
     if (!cfg) cfg = &bare;
     m->mode = cfg->mmu;
+    /* bare mode without a size: no limit (0) */
+    m->mem_size = cfg->mem_size ? cfg->mem_size : cfg->mmu == VM_MMU_BARE ? 0 : VM_PHYS_SIZE;
+    if (cfg->mem_size && ((cfg->mem_size & VM_PAGE_MASK) || cfg->mem_size < VM_MEM_MIN || cfg->mem_size > VM_MEM_MAX)) {
+        vm_error_set(err, VM_EINVAL, "memory size %llu: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
+                     (unsigned long long)cfg->mem_size);
+        goto fail;
+    }
     m->pages = cfg->pages;
     m->tlb_mode = cfg->tlb_mode;
     for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
@@ -275,7 +292,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
         vm_error_set(err, VM_EINVAL, "mmu mode %d: expected bare, sv39 or sv48", m->mode);
         goto fail;
     }
-    if (!(m->phys = vm_phys_new(VM_PHYS_SIZE, err))) goto fail;
+    if (!(m->phys = vm_phys_new(m->mem_size, err))) goto fail;
     m->root = vm_phys_alloc(m->phys, VM_FRAME_4K);
     m->pt_pages = 1;
     m->wcfg = (vm_walk_cfg){.mode = m->mode, .root = m->root, .user = 1, .ad = cfg->ad};
@@ -324,6 +341,7 @@ void vm_mem_free(vm_mem *m)
     vm_phys_free(m->phys);
     vm_tlb_hier_free(m->tlb);
     for (int i = 0; i < m->nshadows; i++) vm_tlb_hier_free(m->shadow[i]);
+    free(m->watch);
     free(m);
 }
 
@@ -623,6 +641,23 @@ static unsigned ok_bits(uint64_t pte, int kind)
            ((pte & PTE_W) && (pte & PTE_D) ? 1u << VM_ACC_WRITE : 0);
 }
 
+/* Does page vpn hold a watched byte? */
+static int page_watched(const vm_mem *m, uint64_t vpn)
+{
+    for (int i = 0; i < m->nwatch; i++)
+        if (vpn >= m->watch[i].va >> VM_PAGE_SHIFT &&
+            vpn <= (m->watch[i].va + m->watch[i].len - 1) >> VM_PAGE_SHIFT)
+            return 1;
+    return 0;
+}
+
+/* The `last` shortcut's access bits for a data page: no write on a watched page. */
+static inline unsigned last_ok(const vm_mem *m, uint64_t vpn, int kind, unsigned ok)
+{
+    if (!kind && m->nwatch && page_watched(m, vpn)) ok &= ~(1u << VM_ACC_WRITE);
+    return ok;
+}
+
 void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
@@ -659,7 +694,7 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                 struct vm_last *l = &m->last[kind];
                 l->vpn = vpn;
                 l->addend = hs->addend;
-                l->ok = (m->short_sizes[kind] >> e->size) & 1 ? ok_bits(e->pte, kind) : 0;
+                l->ok = (m->short_sizes[kind] >> e->size) & 1 ? last_ok(m, vpn, kind, ok_bits(e->pte, kind)) : 0;
                 l->size = e->size;
                 return (void *)(uintptr_t)(va + hs->addend);
             }
@@ -686,7 +721,7 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
             struct vm_last *l = &m->last[kind];
             l->vpn = vpn;
             l->addend = host_page - (vpn << VM_PAGE_SHIFT);
-            l->ok = (m->short_sizes[kind] >> size) & 1 ? ok_bits(pte, kind) : 0;
+            l->ok = (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
             l->size = size;
             l->n = 0;
             return (void *)(host_page + (va & VM_PAGE_MASK));
@@ -694,6 +729,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
             return (void *)(host_page + (va & VM_PAGE_MASK));
     }
+    if (acc == VM_ACC_WRITE && m->nwatch && page_watched(m, vpn)) /* stores stay slow */
+        return (void *)(host_page + (va & VM_PAGE_MASK));
     struct vm_tcache_entry *t = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     t->vpn = vpn;
     t->addend = host_page - (vpn << VM_PAGE_SHIFT);
@@ -718,6 +755,7 @@ static int copy(vm_mem *m, uint64_t va, void *buf, size_t n, int acc, int force,
             }
             h = vm_mem_ptr(m, va, acc, f);
             if (!h) return -1;
+            if (acc == VM_ACC_WRITE && vm_mem_watch_maybe(m, va, chunk)) vm_mem_watch_check(m, va, chunk);
         }
         if (acc == VM_ACC_WRITE) memcpy(h, p, chunk);
         else memcpy(p, h, chunk);
@@ -762,6 +800,177 @@ int vm_mem_read_str(vm_mem *m, uint64_t va, char *dst, size_t max, vm_mem_fault 
     if (f) *f = (vm_mem_fault){.addr = va, .mapped = 1};
     errno = ENAMETOOLONG;
     return -1;
+}
+
+/* {==== write watches ================================================== */
+
+static void watch_bounds(vm_mem *m)
+{
+    m->watch_lo = m->watch_hi = 0; /* none: no va satisfies va < 0 */
+    for (int i = 0; i < m->nwatch; i++) {
+        if (!i || m->watch[i].va < m->watch_lo) m->watch_lo = m->watch[i].va;
+        if (m->watch[i].va + m->watch[i].len > m->watch_hi) m->watch_hi = m->watch[i].va + m->watch[i].len;
+    }
+}
+
+int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
+{
+    if (!len || va + len < va)
+        return vm_error_set(err, VM_EINVAL, "watch 0x%llx+%llu: empty or wrapping range",
+                            (unsigned long long)va, (unsigned long long)len);
+    struct vm_watch *w = realloc(m->watch, sizeof *w * (size_t)(m->nwatch + 1));
+    if (!w) return vm_error_set(err, VM_ENOMEM, "watch 0x%llx: out of memory", (unsigned long long)va);
+    m->watch = w;
+    w[m->nwatch++] = (struct vm_watch){va, len};
+    watch_bounds(m);
+    /* take the pages off the fast paths: the exact mode's data shortcut
+     * (its uncredited hits stay in n, parked by the next slow access) and
+     * every cached write translation */
+    uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
+    if (m->last[0].vpn >= first && m->last[0].vpn <= last) m->last[0].vpn = ~0ull;
+    for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
+    return 0;
+}
+
+int vm_mem_watch_del(vm_mem *m, uint64_t va, uint64_t len)
+{
+    for (int i = 0; i < m->nwatch; i++)
+        if (m->watch[i].va == va && m->watch[i].len == len) {
+            m->watch[i] = m->watch[--m->nwatch];
+            watch_bounds(m);
+            return 0; /* its pages come back to the fast paths on their next miss */
+        }
+    return -1;
+}
+
+int vm_mem_watch_check(vm_mem *m, uint64_t va, uint64_t n)
+{
+    for (int i = 0; i < m->nwatch; i++) {
+        const struct vm_watch *w = &m->watch[i];
+        if (va + n > w->va && va < w->va + w->len) {
+            if (!m->watch_hit) {
+                m->watch_hit = 1;
+                m->watch_hit_va = va;
+                m->watch_hit_len = n;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* {==== probes and physical memory ===================================== */
+
+int vm_mem_lookup(vm_mem *m, uint64_t va, vm_mem_probe *r)
+{
+    memset(r, 0, sizeof *r);
+    if (va >= VM_VA_LIMIT) return -1;
+    if (m->mode == VM_MMU_BARE) {
+        uintptr_t e = vm_mem_entry(m, va);
+        if (!(e & VM_PAGE_PRESENT)) return -1;
+        r->mapped = 1;
+        r->pa = va;
+        r->prot = (int)(e & 7);
+        r->has_frame = ENTRY_HOST(e) != 0;
+        return 0;
+    }
+    int lv;
+    uint64_t *slot = pt_leaf(m, va, &lv, NULL);
+    if (!slot) return -1;
+    uint64_t pte = *slot, size = 1ull << (12 + 9 * lv);
+    r->mapped = 1;
+    r->level = lv;
+    r->pte = pte;
+    r->prot = pte_prot(pte);
+    r->has_frame = pte_has_frame(pte);
+    r->pa = r->has_frame ? (PTE_PPN(pte) << 12) + (va & (size - 1)) : 0;
+    /* which TLB levels hold it: a look at the entries, not a lookup (no
+     * counting, no policy update) */
+    for (int k = 0; k < VM_TLB_NLEVELS; k++) {
+        const vm_tlb *t = m->tlb->lv[k];
+        for (int i = 0; t && i < t->sets * t->ways; i++) {
+            const vm_tlb_entry *e = &t->e[i];
+            if (e->valid && e->tag == va >> (12 + 9 * e->size)) {
+                r->in_tlb |= 1u << k;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Copy n bytes between host addresses through a pipe, so that a page the
+ * host cannot read or write (a read-only shared file mapping, a file page
+ * past a truncated end) fails with EFAULT instead of a signal. */
+static int host_copy_checked(void *dst, const void *src, size_t n)
+{
+    int p[2];
+    if (pipe(p)) return -1;
+    int rc = 0;
+    while (n && !rc) {
+        size_t k = n < 4096 ? n : 4096;
+        rc = write(p[1], src, k) != (ssize_t)k || read(p[0], dst, k) != (ssize_t)k ? -1 : 0;
+        dst = (char *)dst + k;
+        src = (const char *)src + k;
+        n -= k;
+    }
+    close(p[0]);
+    close(p[1]);
+    return rc;
+}
+
+static int frame_free(const vm_phys *p, uint64_t pa)
+{
+    if (pa < VM_FRAME_2M || pa >= p->bump) return 1; /* page 0 is never handed out */
+    for (size_t i = 0; i < p->n4k; i++)
+        if (p->free4k[i] == (pa & ~(VM_FRAME_4K - 1))) return 1;
+    for (size_t i = 0; i < p->n2m; i++)
+        if (p->free2m[i] == (pa & ~(VM_FRAME_2M - 1))) return 1;
+    return 0;
+}
+
+static int phys_copy(vm_mem *m, uint64_t pa, void *buf, size_t n, int write, vm_error *err)
+{
+    const char *what = write ? "written" : "read";
+    unsigned char *b = buf;
+    while (n) {
+        size_t chunk = VM_PAGE_SIZE - (pa & VM_PAGE_MASK);
+        if (chunk > n) chunk = n;
+        unsigned char *h;
+        if (m->mode == VM_MMU_BARE) {
+            uintptr_t e = pa < VM_VA_LIMIT ? vm_mem_entry(m, pa) : 0;
+            if (!(e & VM_PAGE_PRESENT) || !ENTRY_HOST(e))
+                return vm_error_set(err, VM_EFAULT,
+                                    "physical address 0x%llx: no memory there (bare mode: physical = virtual)",
+                                    (unsigned long long)pa);
+            h = (unsigned char *)ENTRY_HOST(e) + (pa & VM_PAGE_MASK);
+        } else {
+            if (pa >= m->phys->size)
+                return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: beyond the %llu MiB of guest memory",
+                                    (unsigned long long)pa, (unsigned long long)(m->phys->size >> 20));
+            if (write && frame_free(m->phys, pa))
+                return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: not in a frame in use (free memory stays zero)",
+                                    (unsigned long long)pa);
+            h = vm_phys_host(m->phys, pa);
+        }
+        if (write ? host_copy_checked(h, b, chunk) : host_copy_checked(b, h, chunk))
+            return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: cannot be %s (host mapping: %s)",
+                                (unsigned long long)pa, what, write ? "read-only" : "no data");
+        b += chunk;
+        pa += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+int vm_mem_phys_read(vm_mem *m, uint64_t pa, void *dst, size_t n, vm_error *err)
+{
+    return phys_copy(m, pa, dst, n, 0, err);
+}
+
+int vm_mem_phys_write(vm_mem *m, uint64_t pa, const void *src, size_t n, vm_error *err)
+{
+    return phys_copy(m, pa, (void *)src, n, 1, err);
 }
 
 /* {==== statistics ===================================================== */

@@ -59,7 +59,18 @@ typedef struct vm_mem_config {
     int ad;               /* VM_AD_HW or VM_AD_FAULT */
     const char *shadows[VM_MAX_SHADOWS];
     int nshadows;
+    uint64_t mem_size;    /* guest memory in bytes, a multiple of 4 KiB. Paged: the size of
+                             physical memory (0: VM_PHYS_SIZE); bare: the most the
+                             mappings may hold (0: no limit) */
 } vm_mem_config;
+
+#define VM_MEM_MIN (4ull << 20) /* bounds of vm_mem_config.mem_size */
+#define VM_MEM_MAX (1ull << 40)
+
+/* A write watch: [va, va+len) of the virtual address space (vm_mem_watch_add). */
+struct vm_watch {
+    uint64_t va, len;
+};
 
 #define VM_TCACHE_SIZE 256
 
@@ -115,6 +126,17 @@ typedef struct vm_mem {
     /* both */
     uint64_t mapped_pages;
     uint64_t tc_misses;
+    uint64_t mem_size;         /* guest memory (vm_mem_config.mem_size; paged: resolved) */
+    /* write watches (debuggers): a page holding one never enters a fast
+     * path for writes (`last` has no write bit for it, `tc[VM_ACC_WRITE]` no
+     * entry), so that every store to it reaches vm_eng_store (memacc.h) or
+     * copy() below, which check the ranges and record the hit */
+    struct vm_watch *watch;
+    int nwatch;
+    uint64_t watch_lo, watch_hi; /* bounds of all ranges (lo > hi: none) */
+    int watch_pass;            /* the machine is re-running an atomic that hit: let it through */
+    int watch_hit;             /* a write overlapped a watch since this was cleared */
+    uint64_t watch_hit_va, watch_hit_len; /* the first such write */
 } vm_mem;
 
 /* Result of a failed translation, for the guest's fault. */
@@ -196,6 +218,49 @@ int vm_mem_write_force(vm_mem *m, uint64_t va, const void *src, size_t n);
 int vm_mem_read_force(vm_mem *m, uint64_t va, void *dst, size_t n);
 /* Read a NUL-terminated guest string of at most max bytes (incl. NUL). */
 int vm_mem_read_str(vm_mem *m, uint64_t va, char *dst, size_t max, vm_mem_fault *f);
+
+/* {==== write watches ==================================================
+ * The machine's watchpoints (vmlab/machine.h): writes to [va, va+len) by
+ * the program's stores (engines/memacc.h) and by the kernel (vm_mem_write)
+ * are recorded in watch_hit*. Pages holding a watched byte leave the fast
+ * paths, so other writes to those pages cost a slow-path translation (in
+ * exact mode the TLB model counts them exactly as before). */
+int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err);
+/* Remove the watch [va, va+len) (exactly as added); -1 if there is none. */
+int vm_mem_watch_del(vm_mem *m, uint64_t va, uint64_t len);
+/* Does a write of [va, va+n) overlap a watch? Records the hit. */
+int vm_mem_watch_check(vm_mem *m, uint64_t va, uint64_t n);
+static inline int vm_mem_watch_maybe(const vm_mem *m, uint64_t va, uint64_t n)
+{
+    return va + n > m->watch_lo && va < m->watch_hi;
+}
+
+/* {==== probes (debuggers): no modelled access, no statistics, no A/D ===== */
+
+typedef struct vm_mem_probe {
+    int mapped;         /* a page is mapped at va (it may allow no access) */
+    uint64_t pa;        /* physical address (bare: va, see vm_mem_phys_read) */
+    int level;          /* leaf level: 0 4 KiB, 1 2 MiB, 2 1 GiB, 3 512 GiB */
+    int prot;           /* VM_PROT_* the program has */
+    uint64_t pte;       /* the leaf PTE (0 in bare mode) */
+    int has_frame;      /* there is memory behind it (not a file page past EOF) */
+    unsigned in_tlb;    /* bit per level (VM_TLB_L1I, VM_TLB_L1D, VM_TLB_L2) of the real
+                           hierarchy holding a translation of va */
+} vm_mem_probe;
+/* Look va up as the page walker would, without walking: 0, or -1 if
+ * nothing is mapped there (r->mapped == 0). */
+int vm_mem_lookup(vm_mem *m, uint64_t va, vm_mem_probe *r);
+
+/* Guest physical memory. Paged: [0, mem_size) of vm_phys; reads of memory
+ * never allocated return zeros, writes must land in frames in use (a free
+ * frame must stay zero for its next owner). Bare mode has no translation:
+ * physical addresses are virtual addresses (RISC-V satp.MODE = Bare), and
+ * an access reaches the page mapped there whatever its permissions. Neither
+ * is a modelled access; a host page that cannot be read or written (a
+ * read-only shared file mapping) gives an error, not a crash. Return 0, or
+ * -1 with err naming the address. */
+int vm_mem_phys_read(vm_mem *m, uint64_t pa, void *dst, size_t n, vm_error *err);
+int vm_mem_phys_write(vm_mem *m, uint64_t pa, const void *src, size_t n, vm_error *err);
 
 /* Credit pending repeat hits to the TLB model (before reading statistics). */
 void vm_mem_sync_stats(vm_mem *m);

@@ -41,6 +41,10 @@ typedef struct vm_machine_config {
     const char *ad;       /* "hw" (default: the walker sets A/D) or "fault" */
     const char *shadow_tlbs[16]; /* extra TLB specs observing the same accesses */
     int nshadow_tlbs;
+    uint64_t mem_size;    /* guest memory in bytes, a multiple of 4 KiB from 4 MiB to
+                             1 TiB; 0: the default. sv39/sv48: the size of guest physical
+                             memory (default 64 GiB); bare: the most the program's
+                             mappings may hold (default: no limit) */
 } vm_machine_config;
 
 vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err);
@@ -58,6 +62,7 @@ enum vm_run_kind {
     VM_RUN_ERROR,    /* the machine cannot go on (message in msg) */
     VM_RUN_BREAK,    /* stopped at a breakpoint (pc) */
     VM_RUN_HOOK,     /* a hook asked to stop */
+    VM_RUN_WATCH,    /* a write hit a watchpoint (vm_machine_watch_add) */
 };
 
 typedef struct vm_run_result {
@@ -66,6 +71,10 @@ typedef struct vm_run_result {
     int has_addr;       /* addr is meaningful (a memory fault) */
     uint64_t addr;      /* faulting address */
     uint64_t pc;        /* pc of the last instruction, or of the faulting one */
+    /* VM_RUN_WATCH: the write (has_addr, addr: its first byte) was write_len bytes,
+     * made by the instruction at write_pc (a store, an atomic, or the ecall of a
+     * system call); it has retired and pc is the next instruction */
+    uint64_t write_pc, write_len;
     char msg[384];      /* one line: why it stopped (for signals, with disassembly) */
 } vm_run_result;
 
@@ -77,6 +86,8 @@ uint64_t vm_machine_insns(const vm_machine *m);
 const char *vm_machine_engine_name(const vm_machine *m);
 /* Switch engine between runs. */
 int vm_machine_set_engine(vm_machine *m, const char *name, vm_error *err);
+/* The engines built into this vmlab, by index from 0; NULL past the last. */
+const char *vm_engine_name(int i);
 
 /* {==== inspecting and changing the machine (debuggers, Lua, tests) ==== */
 
@@ -107,6 +118,42 @@ int vm_machine_step(vm_machine *m, uint64_t n, vm_run_result *res);
  * at one of these addresses; a run started at a breakpoint executes it. */
 int vm_machine_break_add(vm_machine *m, uint64_t pc, vm_error *err);
 int vm_machine_break_del(vm_machine *m, uint64_t pc);
+
+/* Watchpoints: a run stops (VM_RUN_WATCH) right after an instruction or a
+ * system call writes a byte of [va, va+len) (whether or not the value
+ * changes), with the pc after it and the exact instruction count. Writes by
+ * vm_machine_write and vm_machine_write_phys are not reported. The pages
+ * holding watched bytes lose their fast-path translation for stores; other
+ * accesses run at full speed (doc/lua-api.md, "Costs"). */
+int vm_machine_watch_add(vm_machine *m, uint64_t va, uint64_t len, vm_error *err);
+int vm_machine_watch_del(vm_machine *m, uint64_t va, uint64_t len); /* -1: no such watch */
+
+/* Address translation, as a probe: what the MMU would do for an access of
+ * the program at va, without making one (no TLB lookup or fill, no
+ * statistics, no A/D update). */
+typedef struct vm_translation {
+    uint64_t va, pa;     /* pa: va's physical address (bare mode: pa == va) */
+    uint64_t page_size;  /* of the leaf: 4 KiB, 2 MiB, 1 GiB */
+    int level;           /* leaf level of the page table: 0 for 4 KiB */
+    int r, w, x;         /* the page's permissions */
+    int accessed, dirty; /* PTE A and D bits (bare: 0) */
+    uint64_t pte;        /* the leaf PTE (bare: 0) */
+    int in_l1i, in_l1d, in_l2; /* the TLB level holds a translation of va now */
+} vm_translation;
+enum vm_access { VM_ACCESS_ANY = 0, VM_ACCESS_READ = 'r', VM_ACCESS_WRITE = 'w', VM_ACCESS_EXEC = 'x' };
+/* Fails (VM_EFAULT, naming va) when nothing is mapped at va or the page does
+ * not allow `access` (VM_ACCESS_ANY: any mapped page). */
+int vm_machine_translate(vm_machine *m, uint64_t va, int access, vm_translation *t, vm_error *err);
+
+/* Guest physical memory (sv39/sv48: [0, mem_size); bare: physical =
+ * virtual, any mapped page whatever its permissions). Not a modelled access
+ * and no permission check; a write must land in memory in use (a frame the
+ * kernel handed out), invalidates translated code, and leaves TLBs alone:
+ * after writing page tables, flush (vm_machine_tlb_flush) as sfence.vma would. */
+int vm_machine_read_phys(vm_machine *m, uint64_t pa, void *buf, size_t n, vm_error *err);
+int vm_machine_write_phys(vm_machine *m, uint64_t pa, const void *buf, size_t n, vm_error *err);
+/* Guest memory size in bytes (0 in bare mode without a limit). */
+uint64_t vm_machine_mem_size(const vm_machine *m);
 
 /* Event hooks, called from the run loop: the system call (number, args) before it runs and
  * its result after; the program's end; a fault (the signal it raises, before the guest sees

@@ -33,7 +33,7 @@ raises("hex arg", "expected an integer", vm.hex, {})
 local m = vm.machine{}
 check("tostring unloaded", tostring(m):find("no program", 1, true))
 raises("unknown key", "unknown option 'frobnicate'", vm.machine, {frobnicate = 1})
-raises("mem key", "option 'mem' is not available yet (vmlab has no memory-size option yet)", vm.machine, {mem = 1 << 30})
+eq("mem key", vm.machine{mem = 1 << 30}.mem.phys.size, 1 << 30)
 raises("tlb type", "option 'tlb' must be a string or a table", vm.machine, {tlb = 5})
 raises("tlb spec", "TLB spec 'bogus'", vm.machine, {tlb = "bogus"})
 raises("tlb level type", "level 'l1d' must be a string", vm.machine, {tlb = {l1d = {}}})
