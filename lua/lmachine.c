@@ -2032,6 +2032,8 @@ void lvm_open_machine(lua_State *L)
         snprintf(name, sizeof name, "write_%s", ints[i].name);
         lua_setfield(L, -2, name);
     }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods"); /* for the REPL's completion */
     lua_pushcclosure(L, mem_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, mem_tostring);

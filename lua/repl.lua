@@ -253,7 +253,7 @@ cmd({"delete", "d"}, "delete SYMBOL|ADDR", "remove a breakpoint or watchpoint",
     end
   end)
 
-cmd({"watch", "w"}, "watch ADDR [LEN]", "stop when LEN (default 8) bytes at ADDR change (single-steps: slow)",
+cmd({"watch", "w"}, "watch ADDR [LEN]", "stop when LEN (default 8) bytes at ADDR change (no argument: list them)",
   function(a)
     local mm = machine()
     if not a[1] then
@@ -275,12 +275,31 @@ cmd({"tlb"}, "tlb [flush]", "the TLB model's statistics table (or flush every TL
 cmd({"stats"}, "stats", "the machine's statistics (the --stats document)",
   function() print(R.pp(machine():stats())) end)
 
-cmd({"engine"}, "engine [NAME]", "show or switch the execution engine",
+cmd({"engine"}, "engine [NAME]", "show or switch the execution engine (and list the engines)",
   function(a)
     local mm = rawget(_G, "m")
-    if type(mm) ~= "userdata" then error("no machine: 'load PROG' first", 0) end
+    local list = "engines: " .. table.concat(vm.engines(), ", ")
+    if type(mm) ~= "userdata" then
+      if a[1] then error("no machine: 'load PROG' first", 0) end
+      print(list)
+      return
+    end
     if a[1] then mm.engine = a[1] end
-    print("engine " .. mm.engine)
+    print("engine " .. mm.engine .. " (" .. list .. ")")
+  end)
+
+cmd({"lookup"}, "lookup ADDR", "translate a virtual address: physical address, page, permissions, TLB levels holding it",
+  function(a)
+    local mm = machine()
+    local addr = addr_of(mm, a[1] or error("usage: lookup ADDR", 0))
+    local t, err = mm.mmu:lookup(addr)
+    if not t then print(err) return end
+    local held = {}
+    for _, lv in ipairs{"l1i", "l1d", "l2"} do if t.tlb[lv] then held[#held + 1] = lv end end
+    print(string.format("%s%s -> pa %s  page %s (level %d)  %s%s%s  tlb: %s", hex(addr), symof(mm, addr), hex(t.pa),
+                        t.page_size >= 1 << 20 and (t.page_size >> 20) .. " MiB" or (t.page_size >> 10) .. " KiB",
+                        t.level, t.perms, t.accessed and " A" or "", t.dirty and " D" or "",
+                        #held > 0 and table.concat(held, " ") or "-"))
   end)
 
 local topics = {
@@ -352,6 +371,7 @@ local keywords = {"and", "break", "do", "else", "elseif", "end", "false", "for",
 local props = {
   ["vmlab.machine"] = {"cpu", "mem", "mmu", "engine", "insns", "pc", "loaded", "program"},
   ["vmlab.mmu"] = {"mode", "pages", "tlb_mode", "config", "levels", "l1i", "l1d", "l2", "pwc"},
+  ["vmlab.mem"] = {"phys"},
   ["vmlab.cpu"] = {"pc", "x", "f", "fd", "csr", "regs", "zero", "ra", "sp", "gp", "tp", "t0",
                    "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2",
                    "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
