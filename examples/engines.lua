@@ -4,19 +4,14 @@
 local vm = require "vmlab"
 local prog = arg[1] or error("usage: vmsh engines.lua PROG [ARGS...]")
 local args = table.move(arg, 2, #arg, 1, {})
-local candidates = {"interp", "threaded", "jit"}
 local ref
-for _, name in ipairs(candidates) do
-  local ok, m = pcall(vm.machine, {engine = name})
-  if not ok then
-    print(string.format("%-9s not available", name))
-  else
-    assert(m:load(prog, args))
-    io.stdout:flush()
-    local r = m:run()
-    local st = m:stats()
-    ref = ref or st.insns
-    print(string.format("%-9s %s status=%s insns=%d mips=%.1f %s", name, r.reason, tostring(r.status),
-                        st.insns, st.mips, st.insns == ref and "same" or "DIFFERENT"))
-  end
+for _, name in ipairs(vm.engines()) do -- the engines this vmlab was built with
+  local m = vm.machine{engine = name}
+  assert(m:load(prog, args))
+  io.stdout:flush()
+  local r = m:run()
+  local st = m:stats()
+  ref = ref or st.insns
+  print(string.format("%-9s %s status=%s insns=%d mips=%.1f %s", name, r.reason, tostring(r.status),
+                      st.insns, st.mips, st.insns == ref and "same" or "DIFFERENT"))
 end
