@@ -213,10 +213,10 @@ for _, e in ipairs(engines) do
   end
 end
 
--- fine tracing (interpreter): a store that hits keeps its mem_write event
-do
+-- fine tracing (the engines that emit mem_*): a store that hits keeps its mem_write event
+for _, e in ipairs{"interp", "threaded"} do
   local function writes(watch)
-    local m = vm.machine{engine = "interp"}
+    local m = vm.machine{engine = e}
     assert(m:load(STORES, {"3"}))
     local n, at = 0, 0
     m:on("mem_write", function(ev) n = n + 1; if ev.vaddr == m:addr("counter") then at = at + 1 end end)
@@ -226,7 +226,7 @@ do
   end
   local n0, a0 = writes(false)
   local n1, a1 = writes(true)
-  check("mem_write events with a watchpoint", n0 == n1 and a0 == a1 and a0 == 3, string.format("%d/%d vs %d/%d", n0, a0, n1, a1))
+  check(e .. ": mem_write events with a watchpoint", n0 == n1 and a0 == a1 and a0 == 3, string.format("%d/%d vs %d/%d", n0, a0, n1, a1))
 end
 
 -- a physical write to code changes what runs (the engines drop their translations)
