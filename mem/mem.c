@@ -287,6 +287,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    m->wtc.vpn = ~0ull;
     if (m->mode == VM_MMU_BARE) return m;
     if (m->mode != VM_MMU_SV39 && m->mode != VM_MMU_SV48) {
         vm_error_set(err, VM_EINVAL, "mmu mode %d: expected bare, sv39 or sv48", m->mode);
@@ -379,6 +380,7 @@ void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
         for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    m->wtc.vpn = ~0ull;
     if (!m->tlb) return;
     /* sfence.vma per page for small ranges, all for large ones */
     int all = len > 64 * VM_PAGE_SIZE;
@@ -661,9 +663,12 @@ static inline unsigned last_ok(const vm_mem *m, uint64_t vpn, int kind, unsigned
 void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
+    uint64_t vpn = va >> VM_PAGE_SHIFT;
+    /* fast and bare modes: a store to the watched page translated last is
+     * served here, as the translation cache would (it cannot hold the page) */
+    if (acc == VM_ACC_WRITE && m->wtc.vpn == vpn) return (void *)(uintptr_t)(va + m->wtc.addend);
     if (__builtin_expect(++m->tc_misses % VM_TLB_SAMPLE == 0, 0) && m->tlb)
         return vm_host_time_slow(m, va, acc, f); /* --stats host_time: time this one */
-    uint64_t vpn = va >> VM_PAGE_SHIFT;
     uintptr_t host_page;
     if (m->mode == VM_MMU_BARE) {
         uintptr_t e = vm_mem_entry(m, va);
@@ -729,8 +734,11 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
             return (void *)(host_page + (va & VM_PAGE_MASK));
     }
-    if (acc == VM_ACC_WRITE && m->nwatch && page_watched(m, vpn)) /* stores stay slow */
+    if (acc == VM_ACC_WRITE && m->nwatch && page_watched(m, vpn)) { /* stores stay slow */
+        m->wtc.vpn = vpn;
+        m->wtc.addend = host_page - (vpn << VM_PAGE_SHIFT);
         return (void *)(host_page + (va & VM_PAGE_MASK));
+    }
     struct vm_tcache_entry *t = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     t->vpn = vpn;
     t->addend = host_page - (vpn << VM_PAGE_SHIFT);
@@ -838,6 +846,7 @@ int vm_mem_watch_del(vm_mem *m, uint64_t va, uint64_t len)
         if (m->watch[i].va == va && m->watch[i].len == len) {
             m->watch[i] = m->watch[--m->nwatch];
             watch_bounds(m);
+            m->wtc.vpn = ~0ull; /* the page may be unwatched now: back to the translation cache */
             return 0; /* its pages come back to the fast paths on their next miss */
         }
     return -1;

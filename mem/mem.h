@@ -135,6 +135,7 @@ typedef struct vm_mem {
     int nwatch;
     uint64_t watch_lo, watch_hi; /* bounds of all ranges (lo > hi: none) */
     int watch_pass;            /* the machine is re-running an atomic that hit: let it through */
+    struct vm_tcache_entry wtc; /* fast/bare: the last watched page stored to (slow path only) */
     int watch_hit;             /* a write overlapped a watch since this was cleared */
     uint64_t watch_hit_va, watch_hit_len; /* the first such write */
 } vm_mem;
