@@ -58,7 +58,10 @@ void gc_vec_free(gc_vec *s);
 typedef struct ms_block {
     struct ms_block *next;
     uint32_t cls, cell, ncells;
-    uint32_t pad;
+    uint32_t live;   /* cells found live by its last sweep (0 for a new block) */
+    uint32_t traced; /* cells marked by tracing since its last sweep (gc_mark_set) */
+    uint32_t open;   /* it had free cells since its last sweep: allocation may have
+                        marked cells (black allocation) that `traced` does not count */
 } ms_block;
 
 typedef struct ms_large {
@@ -72,6 +75,7 @@ typedef struct ms_space {
     struct {
         void *free;        /* free cells, linked through word 1 */
         ms_block *unswept; /* blocks not yet swept since the last mark */
+        ms_block *full;    /* unswept blocks that were full at their last sweep */
         ms_block *swept;
     } cls[MS_NCLASS];
     ms_large *large;
@@ -101,20 +105,38 @@ size_t ms_bytes(const ms_space *s); /* bytes in use: blocks not pooled, large ob
 /* Return pooled empty blocks beyond `keep` to the host. */
 void ms_trim(ms_space *s, size_t keep);
 
-/* Mark from the grey stack until empty (or until `budget` bytes are scanned,
- * 0 = no limit); returns bytes scanned. Marks only objects `in(o)` says. */
-size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
-                     bool (*in)(vm_gc_heap *, vm_gc_ref));
+/* The grey stack holds objects to mark: an entry is white when pushed (its
+ * mark bit is tested and set when it is popped), so pushing a child costs no
+ * read of the child, and popped objects wait in a small queue, prefetched,
+ * before they are scanned: the cache misses of a traversal overlap instead
+ * of following one another. An object may be pushed more than once (one
+ * entry per reference at most); the duplicate is dropped when popped. */
+/* Set the mark of `o`, `size` bytes. An object of a mark-sweep block also
+ * counts in its block (ms_block.traced), so that the sweep knows the live
+ * cells of a block that nothing was allocated in without reading them. The
+ * collectors that mark (marksweep, generational's old generation after the
+ * nursery is emptied, incremental) mark only objects of a mark-sweep space,
+ * where every object of at most MS_LARGE_MIN bytes is in an aligned block. */
+static inline void gc_mark_set(vm_gc_ref o, size_t size)
+{
+    *(uint64_t *)o |= VM_GC_HDR_MARK;
+    if (size <= MS_LARGE_MIN) ((ms_block *)((uintptr_t)o & ~(uintptr_t)(MS_BLOCK - 1)))->traced++;
+}
 static inline void gc_mark_grey(gc_vec *grey, vm_gc_ref o)
 {
-    uint64_t *hd = (uint64_t *)o;
-    if (!(*hd & VM_GC_HDR_MARK)) {
-        *hd |= VM_GC_HDR_MARK;
-        if (!gc_vec_push(grey, o)) grey->overflow = true;
+    if (!(*(uint64_t *)o & VM_GC_HDR_MARK) && !gc_vec_push(grey, o)) {
+        gc_mark_set(o, vm_gc_size(o)); /* marked, not scanned: gc_mark_rescan finds it */
+        grey->overflow = true;
     }
 }
+/* Mark from the grey stack until empty (or until about `budget` bytes are
+ * scanned, 0 = no limit); returns bytes scanned. Pushes only the children
+ * `in(c)` accepts (NULL: all). */
+size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
+                     bool (*in)(vm_gc_heap *, vm_gc_ref));
 
-/* The grey stack could not grow, so some marked objects were never scanned.
+/* The grey stack could not grow, so some objects were marked without being
+ * scanned (a push that fails marks the object instead).
  * Walk the heap and push the white children of marked objects (the classic
  * mark-stack overflow recovery); the caller drains again. Each pass marks at
  * least one more object, so repeating while `overflow` terminates. Returns
@@ -160,6 +182,7 @@ typedef struct gc_metrics {
     uint64_t gc_total; /* sum of pause lengths */
     uint64_t cur_start, cur_cpu;
     const char *cur_what;
+    uint64_t last_end, last_cpu_end, last_cpu; /* the last pause: end (wall, thread CPU), CPU length */
 } gc_metrics;
 
 /* ---- the heap ------------------------------------------------------------- */

@@ -13,35 +13,60 @@
  * hence no root barrier and no final root rescan, and marking ends when the
  * grey stack is empty.
  *
- * Pacing is by time, so that the mutator keeps at least half of any window:
- * while a cycle runs, a step marks (or sweeps) for step_ns, and the next one
- * comes no sooner than step_ns after it ended. The steps run from the
- * allocation slow path, which the inline path enters at least once per 64 KiB
- * block. Marking then proceeds at half the marking speed M while the mutator
- * allocates at half its speed A, so a cycle needs live * A / M bytes of room;
- * a cycle starts when the free room left is step_ratio (default 1.5) times
- * that (and at least a quarter of the room), A and M being measured as the
- * program runs (A/M = 1 until then). Room is counted from the start of the
- * previous cycle's marking, since what was allocated after it survives. If
- * the heap fills before a cycle ends, the rest of the cycle runs at once: a
- * long pause, labelled "finish". That is the honest failure mode of an
- * incremental collector whose heap is too small for its mutator.
+ * Steps run from the allocation slow path, which the inline path enters at
+ * least once per 64 KiB block. A step works for at most step_ns (default 0.5
+ * ms) of wall time, and the next one comes only after the mutator has run
+ * for GAP times the thread CPU time of the last pause, GAP = 1.25 (so the
+ * collector takes at most 44 % of the CPU while a cycle runs, and at most
+ * half of any 10 ms window with 0.5 ms steps; on a loaded host, time the
+ * process spends preempted counts for neither side). While marking is
+ * behind schedule (below) GAP drops to 1.08, still half of a 10 ms window.
+ *
+ * When to start a cycle (the pacer). Objects allocated while marking are
+ * black, so the whole allocation of a marking phase must fit in the room
+ * that is free when it begins. The collector measures f, the bytes the
+ * mutator allocates per byte marked while a marking phase runs (under the
+ * pacing above: f ~ 1.25 A / M for allocation speed A and marking speed M,
+ * but measured, so that it also holds on a loaded host), and starts a cycle
+ * when the room left is step_ratio (1.5) times f times the live size it
+ * expects to mark (the last cycle's, plus its growth since the one before),
+ * and at least a quarter of the room. Room is counted from the start of the
+ * previous cycle's marking, since what was allocated after it survives.
+ * Marking is behind schedule when the room left is less than f times the
+ * marking work left. A cycle whose marking had to be finished at once raises
+ * f by a quarter. Before the first measurement f is taken as 1.25 A / M (A / M
+ * = 1 until measured).
+ *
+ * If the heap fills while marking, the rest of the marking runs at once: a
+ * long pause, labelled "finish". That is the honest failure of an incremental
+ * collector whose heap is too small for its mutator. Sweeping cannot stall the
+ * mutator in the same way: the allocator sweeps the blocks of its own class
+ * until it finds a free cell, and at the heap limit sweeps other classes only
+ * until a block comes free (a "sweep" pause, see msspace.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "gc/gc_priv.h"
 
 enum { IDLE, MARKING, SWEEPING };
 
+/* A step of c ns of CPU time is followed by at least c * GAP of mutator CPU
+ * time: the collector's share is 1 / (1 + GAP). */
+#define GAP_NORMAL 1.25
+#define GAP_URGENT 1.08
+
 typedef struct inc_state {
     ms_space s;
     gc_vec grey;
     int phase;
     uint64_t since0;              /* h->m.alloc_bytes when the last cycle began marking */
-    uint64_t mark_bytes, mark_ns; /* marking speed M, over all cycles */
-    uint64_t last_end;            /* CLOCK_MONOTONIC end of the last step */
+    uint64_t mark_bytes, mark_ns; /* marking speed M, over all steps (for the first f) */
+    double f;                     /* bytes allocated per byte marked while marking; 0 = not yet */
+    double room;                  /* bytes free to allocate when this cycle's marking began */
+    size_t expect;                /* bytes this cycle's marking is expected to mark */
     size_t marked;                /* bytes marked in this cycle */
-    size_t live;                  /* bytes marked in the last complete cycle */
+    size_t live, live_prev;       /* bytes marked in the last two complete cycles */
 } inc_state;
 
 static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
@@ -58,7 +83,7 @@ static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
     h->m.barrier = VM_GC_BARRIER_NONE;
     h->m.alloc_cur = h->m.alloc_end = NULL;
     h->m.alloc_bits = 0;
-    st->live = hint / 2;
+    st->live = st->live_prev = hint / 2;
     st->since0 = h->m.alloc_bytes;
     return 0;
 }
@@ -74,13 +99,31 @@ static void inc_destroy(vm_gc_heap *h)
     h->m.alloc_bits = 0;
 }
 
-static void start_mark(vm_gc_heap *h)
+/* Bytes allocated per byte marked, as measured, or the first guess. */
+static double f_now(vm_gc_heap *h)
+{
+    inc_state *st = h->cs;
+    if (st->f > 0) return st->f;
+    double a = gc_alloc_rate(h), m = st->mark_ns ? (double)st->mark_bytes / st->mark_ns : 0;
+    return (a > 0 && m > 0 ? a / m : 1.0) * GAP_NORMAL;
+}
+
+/* What the next marking is expected to mark: the last live size plus its
+ * last growth (a program building its data). */
+static size_t expect_live(inc_state *st)
+{
+    return st->live + (st->live > st->live_prev ? st->live - st->live_prev : 0);
+}
+
+static void start_mark(vm_gc_heap *h, double room)
 {
     inc_state *st = h->cs;
     ms_finish_sweep(&st->s); /* normally already done by the sweep steps */
     gc_phase(h, "mark");
     st->grey.n = 0;
     st->marked = 0;
+    st->room = room;
+    st->expect = st->live ? expect_live(st) : ms_bytes(&st->s);
     gc_for_roots(h, grey_root, &st->grey);
     st->phase = MARKING;
     /* what is allocated from now on survives this cycle: the room for the
@@ -90,7 +133,12 @@ static void start_mark(vm_gc_heap *h)
     h->m.alloc_bits = VM_GC_HDR_MARK;
 }
 
-static int end_mark(vm_gc_heap *h, vm_error *err)
+/* How end_mark updates f: from a marking done in steps; from one whose rest
+ * ran at once because the heap filled (f was too low); not at all (an
+ * explicit collection). */
+enum { LEARN_STEPS, LEARN_FILLED, LEARN_NONE };
+
+static int end_mark(vm_gc_heap *h, int learn, vm_error *err)
 {
     inc_state *st = h->cs;
     h->m.barrier = VM_GC_BARRIER_NONE;
@@ -102,6 +150,19 @@ static int end_mark(vm_gc_heap *h, vm_error *err)
      * the walk of an unswept space, so a missed barrier is reported here */
     int rc = (h->cfg.flags & VM_GC_VERIFY) ? vm_gc_verify(h, err) : 0;
     st->phase = SWEEPING;
+    double f = (double)(h->m.alloc_bytes - st->since0) / (double)(st->marked ? st->marked : 1);
+    if (getenv("INCDBG"))
+        fprintf(stderr, "DBG end_mark %d at %.1f ms marked %.1f expect %.1f alloc %.1f room %.1f f_obs %.3f f %.3f committed %.1f\n", learn,
+                (gc_now() - h->mx.t0) * 1e-6, st->marked / 1048576.0, st->expect / 1048576.0,
+                (h->m.alloc_bytes - st->since0) / 1048576.0, st->room / 1048576.0, f, st->f, h->committed / 1048576.0);
+    if (learn == LEARN_FILLED) {
+        st->f = (st->f > f ? st->f : f) * 1.25;
+        if (st->f > 64) st->f = 64;
+    } else if (learn == LEARN_STEPS && st->marked >= 65536) {
+        /* rise at once, fall slowly */
+        st->f = st->f <= 0 || f > st->f ? f : 0.5 * st->f + 0.5 * f;
+    }
+    st->live_prev = st->live;
     st->live = st->marked;
     st->s.marked = st->marked;
     gc_survival(h, before, st->marked);
@@ -113,6 +174,10 @@ static void end_cycle(vm_gc_heap *h)
 {
     inc_state *st = h->cs;
     st->phase = IDLE;
+    if (getenv("INCDBG"))
+        fprintf(stderr, "DBG end_cycle at %.1f ms alloc since mark %.1f committed %.1f\n",
+                (gc_now() - h->mx.t0) * 1e-6, (h->m.alloc_bytes - st->since0) / 1048576.0,
+                h->committed / 1048576.0);
     gc_set_trigger(h, st->live);
     h->mx.major++; /* a cycle counts as one collection, however many steps */
 }
@@ -141,7 +206,7 @@ static int finish_cycle(vm_gc_heap *h, vm_error *err)
     int rc = 0;
     if (st->phase == MARKING) {
         mark_some(h, SIZE_MAX, 0);
-        rc = end_mark(h, err);
+        rc = end_mark(h, LEARN_NONE, err);
     }
     if (st->phase == SWEEPING) {
         ms_finish_sweep(&st->s);
@@ -150,40 +215,68 @@ static int finish_cycle(vm_gc_heap *h, vm_error *err)
     return rc;
 }
 
-static int step(vm_gc_heap *h, vm_error *err)
+static int step(vm_gc_heap *h, double room, vm_error *err)
 {
     inc_state *st = h->cs;
     int rc = 0;
     gc_pause_begin(h, "step");
     uint64_t t0 = gc_now(), deadline = t0 + h->cfg.step_ns;
     if (st->phase == IDLE) {
-        start_mark(h);
+        start_mark(h, room); /* the roots: a step of its own */
     } else if (st->phase == MARKING) {
         /* stress mode: interleave with the mutator as finely as possible */
         size_t budget = (h->cfg.flags & VM_GC_STRESS) ? 256 : SIZE_MAX;
         size_t before = st->marked;
+        uint64_t m0 = gc_now();
         bool done = mark_some(h, budget, deadline);
         st->mark_bytes += st->marked - before;
-        st->mark_ns += gc_now() - t0;
-        if (done) rc = end_mark(h, err);
+        st->mark_ns += gc_now() - m0;
+        if (done) rc = end_mark(h, LEARN_STEPS, err);
     } else {
-        while (st->s.unswept_blocks && gc_now() < deadline) ms_sweep_some(&st->s, 4);
+        while (st->s.unswept_blocks && gc_now() < deadline) ms_sweep_some(&st->s, 2);
         if (!st->s.unswept_blocks) end_cycle(h);
     }
     gc_pause_end(h);
-    st->last_end = gc_now();
     if (rc == 0 && st->phase == IDLE) rc = gc_after_collect(h, err);
     return rc;
 }
 
+/* Marking is behind when the room left would not hold what the mutator
+ * allocates, at the measured rate, while the rest is marked. */
+static bool behind(vm_gc_heap *h)
+{
+    inc_state *st = h->cs;
+    double left = st->room - (double)(h->m.alloc_bytes - st->since0);
+    double work = (double)st->expect - (double)st->marked;
+    if (work < (double)st->expect / 8) work = (double)st->expect / 8;
+    return left < work * f_now(h);
+}
+
+/* Has the mutator run long enough since the last pause? The wall-clock test
+ * comes first because it is cheap and the CPU time cannot exceed it. */
+static bool step_due(vm_gc_heap *h)
+{
+    inc_state *st = h->cs;
+    double gap = st->phase == MARKING && behind(h) ? GAP_URGENT : GAP_NORMAL;
+    uint64_t need = (uint64_t)((double)h->mx.last_cpu * gap);
+    if (gc_now() - h->mx.last_end < need) return false;
+    return gc_cpu_now() - h->mx.last_cpu_end >= need;
+}
+
 static int inc_collect(vm_gc_heap *h, int full, vm_error *err)
 {
-    if (!full) return step(h, err); /* stress mode: one step per allocation */
+    inc_state *st = h->cs;
+    if (!full) return step(h, 0, err); /* stress mode: one step per allocation */
     gc_pause_begin(h, "finish");
     int rc = finish_cycle(h, err);
     if (rc == 0) {
-        start_mark(h);
-        rc = finish_cycle(h, err);
+        start_mark(h, 0);
+        mark_some(h, SIZE_MAX, 0);
+        rc = end_mark(h, LEARN_NONE, err);
+        if (rc == 0) {
+            ms_finish_sweep(&st->s);
+            end_cycle(h);
+        }
     }
     gc_pause_end(h);
     if (rc < 0) return rc;
@@ -194,42 +287,39 @@ static void *inc_alloc(vm_gc_heap *h, size_t size, vm_error *err)
 {
     inc_state *st = h->cs;
     /* the inline path allocates from exposed free lists without coming here,
-     * so pacing counts bytes from the mutator's counter: steps happen at
-     * least every time a free list runs dry (one 64 KiB block) */
-    uint64_t since = h->m.alloc_bytes + size - st->since0;
+     * so pacing counts bytes from the mutator's counter */
     if (st->phase == IDLE) {
+        double since = (double)(h->m.alloc_bytes + size - st->since0);
         double room = h->trigger > st->live ? (double)(h->trigger - st->live) : 0;
-        double a = gc_alloc_rate(h), m = st->mark_ns ? (double)st->mark_bytes / st->mark_ns : 0;
-        double a_over_m = a > 0 && m > 0 ? a / m : 1.0;
-        double need = h->cfg.step_ratio * (double)st->live * a_over_m + (double)h->cfg.step_alloc;
+        double need =
+            h->cfg.step_ratio * (double)expect_live(st) * f_now(h) + (double)h->cfg.step_alloc;
         /* a quarter of the room at least: live data may be growing faster
          * than the last cycle saw (a program building its data structures) */
         if (need < room / 4) need = room / 4;
         if (st->live == 0) need = room / 2; /* first cycle: nothing measured yet */
-        if ((double)since + need >= room && step(h, err) < 0) return NULL;
-    } else if (gc_now() - st->last_end >= h->cfg.step_ns) {
-        if (step(h, err) < 0) return NULL;
+        if (since + need >= room && getenv("INCDBG"))
+            fprintf(stderr, "DBG start at %.1f ms: since %.1f need %.1f room %.1f live %.1f f %.3f committed %.1f\n",
+                    (gc_now() - h->mx.t0) * 1e-6, since / 1048576.0, need / 1048576.0, room / 1048576.0,
+                    st->live / 1048576.0, f_now(h), h->committed / 1048576.0);
+        if (since + need >= room && step(h, room - since, err) < 0) return NULL;
+    } else if (step_due(h)) {
+        if (step(h, 0, err) < 0) return NULL;
     }
     void *p = ms_alloc(&st->s, size, h->trigger);
     if (p) return p;
     /* Out of room. While marking, finish marking only: the allocator then
-     * sweeps lazily and usually finds a cell in the first blocks (sweeping
-     * all of a 100 MB heap here was most of a 20 ms pause). Otherwise, or if
-     * that was not enough, finish the cycle, then try a whole new one. */
+     * sweeps lazily (sweeping all of a 100 MB heap here was most of a 20 ms
+     * pause). Otherwise (ms_alloc swept all it could), or if that was not
+     * enough, a whole collection. */
     int rc = 0;
     if (st->phase == MARKING) {
         gc_pause_begin(h, "finish");
         mark_some(h, SIZE_MAX, 0);
-        rc = end_mark(h, err);
+        rc = end_mark(h, LEARN_FILLED, err);
         gc_pause_end(h);
         if (rc < 0) return NULL;
         if ((p = ms_alloc(&st->s, size, h->trigger))) return p;
     }
-    gc_pause_begin(h, "finish");
-    rc = finish_cycle(h, err);
-    gc_pause_end(h);
-    if (rc < 0) return NULL;
-    if ((p = ms_alloc(&st->s, size, h->trigger))) return p;
     if (inc_collect(h, 1, err) < 0) return NULL;
     if ((p = ms_alloc(&st->s, size, h->trigger)) || (p = ms_alloc(&st->s, size, h->limit)))
         return p;

@@ -9,11 +9,21 @@
  * the link) and allocation is a pop. Sweeping is lazy: marking ends by moving
  * every block to its class's unswept list; the allocator sweeps one block of
  * the class it needs when its free list runs dry, so the sweep cost is paid in
- * small pieces, mostly for blocks about to be reused. A block found empty
- * goes to a pool any class can re-carve (returning it to the host and
- * faulting a fresh one in cost 8% of binary-trees' run time); each mark
- * phase returns the pool beyond a quarter of the space to the host. A new mark must start from a
- * fully swept space (stale mark bits would hide objects), which ms_finish_sweep provides.
+ * small pieces, mostly for blocks about to be reused.
+ *
+ * The allocator's sweeping is bounded so that it is no hidden pause: it stops
+ * at the first block with a free cell, using a block it finds empty at once
+ * (an earlier version pooled empty blocks and kept sweeping: on binary-trees
+ * that was one 10 ms stall per collection, invisible in the pause metrics),
+ * and blocks that were full at their previous sweep (long-lived data) wait on
+ * a separate list that the allocator sweeps only when it may not grow the
+ * heap; the background sweeper (ms_sweep_some, the incremental collector's
+ * steps) takes those first. Blocks that sweepers other than the allocator
+ * find empty go to a pool any class can re-carve (returning them to the host
+ * and faulting fresh ones in cost 8% of binary-trees' run time); each mark
+ * phase returns the pool beyond a quarter of the space to the host. A new
+ * mark must start from a fully swept space (stale mark bits would hide
+ * objects), which ms_finish_sweep provides.
  *
  * Classes step by 8 bytes up to 128, then by about 1/8: internal
  * fragmentation stays under 12.5% for the small objects that dominate.
@@ -70,6 +80,7 @@ void ms_destroy(ms_space *s)
 {
     for (unsigned c = 0; c < MS_NCLASS; c++) {
         free_block_list(s, s->cls[c].unswept);
+        free_block_list(s, s->cls[c].full);
         free_block_list(s, s->cls[c].swept);
     }
     free_block_list(s, s->empty);
@@ -102,31 +113,48 @@ void ms_trim(ms_space *s, size_t keep)
 }
 
 /* Sweep one block: rebuild its free cells onto the class free list, clear the
- * marks of the survivors, return the block to the host if nothing survived. */
-static void sweep_block(ms_space *s, ms_block *b)
+ * marks of the survivors. A block where nothing survived goes to the pool,
+ * unless `keep_empty` (the allocator of its class is asking). */
+static void sweep_block(ms_space *s, ms_block *b, bool keep_empty)
 {
     unsigned c = b->cls;
-    char *p = block_cells(b);
-    void *head = *s->fl[c];
-    uint32_t live = 0;
-    for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) {
-        uint64_t *hd = (uint64_t *)p;
-        if (*hd & VM_GC_HDR_MARK) {
-            *hd &= ~(uint64_t)VM_GC_HDR_MARK;
-            live++;
-            continue;
-        }
-        *hd = VM_GC_HDR_FREE;
-        ((void **)p)[1] = head;
-        head = p;
+    char *cells = block_cells(b), *p = cells;
+    uint32_t live;
+    if (b->open) {
+        /* count first, reading only: a block of garbage is left unwritten
+         * (pooled, the allocator that takes it threads it once) */
+        live = 0;
+        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
+            live += (*(uint64_t *)p & VM_GC_HDR_MARK) != 0;
+        p = cells;
+    } else {
+        live = b->traced; /* nothing was allocated here: tracing marked all */
     }
     s->unswept_blocks--;
-    if (live == 0) {
-        /* nothing here is on a free list yet: pool the whole block */
+    b->live = live;
+    b->traced = 0;
+    b->open = live < b->ncells;
+    if (live == 0 && !keep_empty) {
         b->next = s->empty;
         s->empty = b;
         s->nempty++;
         return;
+    }
+    void *head = *s->fl[c];
+    if (live == b->ncells) {
+        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
+            *(uint64_t *)p &= ~(uint64_t)VM_GC_HDR_MARK;
+    } else {
+        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) {
+            uint64_t *hd = (uint64_t *)p;
+            if (*hd & VM_GC_HDR_MARK) {
+                *hd &= ~(uint64_t)VM_GC_HDR_MARK;
+                continue;
+            }
+            *hd = VM_GC_HDR_FREE;
+            ((void **)p)[1] = head;
+            head = p;
+        }
     }
     *s->fl[c] = head;
     s->swept_live += (size_t)live * b->cell;
@@ -163,7 +191,7 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
         ms_block *b = s->cls[c].unswept;
         if (b) {
             s->cls[c].unswept = b->next;
-            sweep_block(s, b);
+            sweep_block(s, b, true);
             continue;
         }
         if ((b = s->empty)) {
@@ -171,15 +199,21 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
             s->nempty--;
         } else {
             if (s->h->committed + MS_BLOCK > limit) {
-                /* Before failing, sweep the other classes: their unswept
-                 * blocks may be empty and would come to the pool. Sizes of
-                 * many classes make this common (the synthetic mutator at 2x
-                 * live failed without it). It is collector work, so it is a
-                 * pause. */
+                if ((b = s->cls[c].full)) {
+                    s->cls[c].full = b->next;
+                    sweep_block(s, b, true);
+                    continue;
+                }
+                /* Before failing, sweep the other classes until one of
+                 * their blocks turns out empty and comes to the pool. Sizes
+                 * of many classes make this common (the synthetic mutator
+                 * at 2x live failed without it). It is collector work, so it
+                 * is a pause. */
                 if (!s->unswept_blocks) return NULL;
                 bool pause = !s->h->in_gc;
                 if (pause) gc_pause_begin(s->h, "sweep");
-                ms_finish_sweep(s);
+                while (!s->empty && !*s->fl[c] && ms_sweep_some(s, 1))
+                    ;
                 if (pause) gc_pause_end(s->h);
                 continue;
             }
@@ -188,6 +222,8 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
             gc_commit(s->h, MS_BLOCK);
         }
         b->cls = c;
+        b->live = b->traced = 0;
+        b->open = 1;
         b->cell = class_size[c];
         b->ncells = (MS_BLOCK - BLOCK_HDR) / b->cell;
         b->next = s->cls[c].swept;
@@ -204,15 +240,19 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
     }
 }
 
+/* The blocks that were full go first: the allocator avoids them. */
 size_t ms_sweep_some(ms_space *s, size_t n)
 {
     size_t done = 0;
-    for (unsigned c = 0; c < MS_NCLASS && done < n; c++) {
-        while (s->cls[c].unswept && done < n) {
-            ms_block *b = s->cls[c].unswept;
-            s->cls[c].unswept = b->next;
-            sweep_block(s, b);
-            done++;
+    for (int full = 1; full >= 0; full--) {
+        for (unsigned c = 0; c < MS_NCLASS && done < n; c++) {
+            ms_block **list = full ? &s->cls[c].full : &s->cls[c].unswept;
+            while (*list && done < n) {
+                ms_block *b = *list;
+                *list = b->next;
+                sweep_block(s, b, false);
+                done++;
+            }
         }
     }
     return done;
@@ -244,9 +284,12 @@ void ms_start_sweep(ms_space *s)
         free(l);
     }
     for (unsigned c = 0; c < MS_NCLASS; c++) {
-        ms_block **tail = &s->cls[c].unswept;
-        while (*tail) tail = &(*tail)->next;
-        *tail = s->cls[c].swept;
+        for (ms_block *b = s->cls[c].swept, *n; b; b = n) {
+            n = b->next;
+            ms_block **list = b->live == b->ncells ? &s->cls[c].full : &s->cls[c].unswept;
+            b->next = *list;
+            *list = b;
+        }
         s->cls[c].swept = NULL;
         *s->fl[c] = NULL;
     }
@@ -257,8 +300,11 @@ void ms_start_sweep(ms_space *s)
 void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx)
 {
     for (unsigned c = 0; c < MS_NCLASS; c++) {
-        for (int unswept = 0; unswept < 2; unswept++) {
-            for (ms_block *b = unswept ? s->cls[c].unswept : s->cls[c].swept; b; b = b->next) {
+        for (int unswept = 0; unswept < 3; unswept++) {
+            ms_block *list = unswept == 0   ? s->cls[c].swept
+                             : unswept == 1 ? s->cls[c].unswept
+                                            : s->cls[c].full;
+            for (ms_block *b = list; b; b = b->next) {
                 char *p = block_cells(b);
                 for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) {
                     uint64_t hd = *(uint64_t *)p;
@@ -273,23 +319,51 @@ void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx)
     for (ms_large *l = s->large; l; l = l->next) fn(ctx, (vm_gc_ref)(l + 1));
 }
 
+#define MARK_QUEUE 8 /* popped objects waiting, prefetched, to be scanned */
+
 size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
                      bool (*in)(vm_gc_heap *, vm_gc_ref))
 {
+    vm_gc_ref q[MARK_QUEUE];
+    unsigned qh = 0, qn = 0;
     size_t scanned = 0;
-    while (grey->n) {
-        vm_gc_ref o = grey->v[--grey->n];
-        if (grey->n)
-            __builtin_prefetch(grey->v[grey->n - 1], 1); /* next pop, usually a cache miss */
+    for (;;) {
+        vm_gc_ref o;
+        if (grey->n) {
+            vm_gc_ref x = grey->v[--grey->n];
+            __builtin_prefetch(x, 1);
+            if (qn < MARK_QUEUE) {
+                q[(qh + qn++) % MARK_QUEUE] = x;
+                continue;
+            }
+            o = q[qh];
+            q[qh] = x;
+            qh = (qh + 1) % MARK_QUEUE;
+        } else if (qn) {
+            o = q[qh];
+            qh = (qh + 1) % MARK_QUEUE;
+            qn--;
+        } else {
+            break;
+        }
+        if (*(uint64_t *)o & VM_GC_HDR_MARK) continue;
+        size_t size = vm_gc_size(o);
+        gc_mark_set(o, size);
         unsigned n = vm_gc_nrefs(o);
         vm_gc_ref *s = vm_gc_slots(o);
         for (unsigned i = 0; i < n; i++) {
             vm_gc_ref c = s[i];
-            if (c && (!in || in(h, c))) gc_mark_grey(grey, c);
+            /* pushed untested: reading c's header now would be a cache miss */
+            if (c && (!in || in(h, c)) && !gc_vec_push(grey, c)) {
+                if (!(*(uint64_t *)c & VM_GC_HDR_MARK)) gc_mark_set(c, vm_gc_size(c)); /* see gc_mark_grey */
+                grey->overflow = true;
+            }
         }
-        scanned += vm_gc_size(o);
+        scanned += size;
         if (budget && scanned >= budget) break;
     }
+    /* the queue goes back on the stack */
+    for (; qn; qn--, qh = (qh + 1) % MARK_QUEUE) gc_mark_grey(grey, q[qh]);
     return scanned;
 }
 

@@ -93,6 +93,9 @@ void gc_pause_end(vm_gc_heap *h)
     gc_metrics *mx = &h->mx;
     uint64_t end = gc_now(), cpu = gc_cpu_now() - mx->cur_cpu;
     h->in_gc = false;
+    mx->last_end = end;
+    mx->last_cpu = cpu;
+    mx->last_cpu_end = mx->cur_cpu + cpu;
     if (mx->np == mx->cap) {
         size_t cap = mx->cap ? mx->cap * 2 : 256;
         gc_pause *p = realloc(mx->p, cap * sizeof *p);

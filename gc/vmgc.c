@@ -66,20 +66,35 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-/* --trace: print each pause (and phase) with its length, to stderr */
+/* --trace: print each pause (and phase) with its length in wall-clock and
+ * thread CPU time and its time since the first event, to stderr */
 typedef struct tracer {
-    uint64_t start;
+    uint64_t start, cpu, t0;
     double min_ms;
 } tracer;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void on_event(void *ud, const vm_gc_event *ev)
 {
     tracer *t = ud;
-    if (ev->kind == VM_GC_EV_START) t->start = ev->t_ns;
+    if (!t->t0) t->t0 = ev->t_ns;
+    if (ev->kind == VM_GC_EV_START) {
+        t->start = ev->t_ns;
+        t->cpu = thread_cpu_ns();
+    }
     if (ev->kind == VM_GC_EV_END && (ev->t_ns - t->start) * 1e-6 >= t->min_ms)
-        fprintf(stderr, "gc %-7s %9.3f ms  heap %zu\n", ev->what, (ev->t_ns - t->start) * 1e-6,
-                ev->heap);
-    if (ev->kind == VM_GC_EV_PHASE && t->min_ms == 0) fprintf(stderr, "gc   phase %s\n", ev->what);
+        fprintf(stderr, "gc %-7s %9.3f ms (cpu %7.3f)  at %9.3f ms  heap %zu\n", ev->what,
+                (ev->t_ns - t->start) * 1e-6, (thread_cpu_ns() - t->cpu) * 1e-6,
+                (t->start - t->t0) * 1e-6, ev->heap);
+    if (ev->kind == VM_GC_EV_PHASE && t->min_ms == 0)
+        fprintf(stderr, "gc   phase %-7s at %9.3f ms  heap %zu\n", ev->what,
+                (ev->t_ns - t->t0) * 1e-6, ev->heap);
 }
 
 /* Peak RSS of this process image in KiB. Not getrusage: its ru_maxrss keeps
@@ -162,7 +177,7 @@ int main(int argc, char **argv)
     vm_gc_synth_init(&syn);
     int depth = 16, json = 0, live = 0, c;
     const char *record = NULL;
-    tracer tr = {0, -1};
+    tracer tr = {0, 0, 0, -1};
     while ((c = getopt_long(argc, argv, "c:m:g:d:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
