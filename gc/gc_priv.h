@@ -40,6 +40,7 @@ typedef struct gc_vec {
     vm_gc_ref *v;
     size_t n, cap;
     bool overflow; /* a push failed (no host memory): see gc_mark_rescan */
+    uint64_t flip; /* as a grey stack: 0, or VM_GC_HDR_MARK when a clear bit means marked */
 } gc_vec;
 bool gc_vec_grow(gc_vec *s);
 static inline bool gc_vec_push(gc_vec *s, vm_gc_ref r)
@@ -76,7 +77,7 @@ typedef struct ms_space {
         void *free;        /* free cells, linked through word 1 */
         ms_block *unswept; /* blocks not yet swept since the last mark */
         ms_block *full;    /* unswept blocks that were full at their last sweep */
-        ms_block *swept;
+        ms_block *swept, *swept_full; /* swept: with free cells then, and full */
     } cls[MS_NCLASS];
     ms_large *large;
     ms_block *empty; /* blocks found empty by sweeping, kept for reuse by any class */
@@ -85,12 +86,31 @@ typedef struct ms_space {
     size_t swept_live; /* bytes in cells found live by sweeping */
     size_t marked;     /* bytes marked by the last mark phase */
     size_t unswept_blocks;
+    /* Epoch marking (the incremental collector): "marked" is the MARK bit
+     * xor `flip`, and a new mark phase toggles `flip` instead of sweeping
+     * clearing the marks, so the sweep leaves surviving cells unwritten and
+     * need not read a block whose cells it knows (ms_block.open). Without
+     * epochs flip stays 0 and the sweep clears the marks. */
+    bool epochs;
+    uint64_t flip;
     vm_gc_heap *h;
 } ms_space;
 
 /* expose: small free lists live in the mutator struct (inline allocation);
  * at most one space of a heap may expose them. */
 void ms_init(ms_space *s, vm_gc_heap *h, bool expose);
+/* Epoch marking: the value of h->m.alloc_bits that makes a new object
+ * marked in the current epoch (0 at the start). */
+void ms_use_epochs(ms_space *s);
+static inline uint64_t ms_marked_bits(const ms_space *s)
+{
+    return VM_GC_HDR_MARK ^ s->flip;
+}
+/* A new mark phase (the space is fully swept): everything becomes unmarked. */
+static inline void ms_new_epoch(ms_space *s)
+{
+    s->flip ^= VM_GC_HDR_MARK;
+}
 void ms_destroy(ms_space *s);
 /* NULL when a new block would take the committed heap past `limit` (SIZE_MAX: never). */
 void *ms_alloc(ms_space *s, size_t size, size_t limit);
@@ -117,14 +137,19 @@ void ms_trim(ms_space *s, size_t keep);
  * collectors that mark (marksweep, generational's old generation after the
  * nursery is emptied, incremental) mark only objects of a mark-sweep space,
  * where every object of at most MS_LARGE_MIN bytes is in an aligned block. */
+static inline bool gc_marked(const gc_vec *grey, vm_gc_ref o)
+{
+    return ((*(uint64_t *)o ^ grey->flip) & VM_GC_HDR_MARK) != 0;
+}
+/* Only for an object that is not marked. */
 static inline void gc_mark_set(vm_gc_ref o, size_t size)
 {
-    *(uint64_t *)o |= VM_GC_HDR_MARK;
+    *(uint64_t *)o ^= VM_GC_HDR_MARK;
     if (size <= MS_LARGE_MIN) ((ms_block *)((uintptr_t)o & ~(uintptr_t)(MS_BLOCK - 1)))->traced++;
 }
 static inline void gc_mark_grey(gc_vec *grey, vm_gc_ref o)
 {
-    if (!(*(uint64_t *)o & VM_GC_HDR_MARK) && !gc_vec_push(grey, o)) {
+    if (!gc_marked(grey, o) && !gc_vec_push(grey, o)) {
         gc_mark_set(o, vm_gc_size(o)); /* marked, not scanned: gc_mark_rescan finds it */
         grey->overflow = true;
     }

@@ -2,8 +2,13 @@
  * incremental: tri-colour marking interleaved with the mutator, then
  * incremental sweeping, over the mark-sweep space.
  *
- * Colours: white = MARK clear; grey = MARK set and on the grey stack; black =
- * MARK set and scanned. The barrier is Yuasa's snapshot-at-the-beginning
+ * Colours: white = not marked (and maybe on the grey stack: an entry is
+ * marked and scanned when popped, see gc_mark_grey); black = marked. Marks are
+ * epochs (ms_use_epochs): a new cycle toggles which value of the MARK bit
+ * means marked, so the sweep never writes surviving cells, and it skips
+ * blocks that nothing was allocated in and whose live cells tracing
+ * counted. Objects allocated from the start of one marking to the start of
+ * the next carry that epoch's mark. The barrier is Yuasa's snapshot-at-the-beginning
  * deletion barrier: while marking, vm_gc_write shades the value being
  * overwritten before the store (VM_GC_BARRIER_CALL), so every object
  * reachable when marking began is marked, however the mutator rearranges the
@@ -20,7 +25,10 @@
  * collector takes at most 44 % of the CPU while a cycle runs, and at most
  * half of any 10 ms window with 0.5 ms steps; on a loaded host, time the
  * process spends preempted counts for neither side). While marking is
- * behind schedule (below) GAP drops to 1.08, still half of a 10 ms window.
+ * behind schedule (below) GAP drops to 1.1 (48 %: a 10 ms window then holds
+ * at most 5 ms of steps). The end of a marking (starting the sweep) gets a
+ * step of its own unless the step that emptied the grey stack used less than
+ * half its budget.
  *
  * When to start a cycle (the pacer). Objects allocated while marking are
  * black, so the whole allocation of a marking phase must fit in the room
@@ -44,7 +52,6 @@
  * until it finds a free cell, and at the heap limit sweeps other classes only
  * until a block comes free (a "sweep" pause, see msspace.c).
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "gc/gc_priv.h"
@@ -54,7 +61,7 @@ enum { IDLE, MARKING, SWEEPING };
 /* A step of c ns of CPU time is followed by at least c * GAP of mutator CPU
  * time: the collector's share is 1 / (1 + GAP). */
 #define GAP_NORMAL 1.25
-#define GAP_URGENT 1.08
+#define GAP_URGENT 1.1
 
 typedef struct inc_state {
     ms_space s;
@@ -79,10 +86,12 @@ static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
     inc_state *st = calloc(1, sizeof *st);
     if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for incremental");
     ms_init(&st->s, h, !(h->cfg.flags & VM_GC_STRESS));
+    ms_use_epochs(&st->s);
+    st->grey.flip = st->s.flip;
     h->cs = st;
     h->m.barrier = VM_GC_BARRIER_NONE;
     h->m.alloc_cur = h->m.alloc_end = NULL;
-    h->m.alloc_bits = 0;
+    h->m.alloc_bits = ms_marked_bits(&st->s);
     st->live = st->live_prev = hint / 2;
     st->since0 = h->m.alloc_bytes;
     return 0;
@@ -119,6 +128,8 @@ static void start_mark(vm_gc_heap *h, double room)
 {
     inc_state *st = h->cs;
     ms_finish_sweep(&st->s); /* normally already done by the sweep steps */
+    ms_new_epoch(&st->s);     /* every object is white */
+    st->grey.flip = st->s.flip;
     gc_phase(h, "mark");
     st->grey.n = 0;
     st->marked = 0;
@@ -130,7 +141,7 @@ static void start_mark(vm_gc_heap *h, double room)
      * next one is counted from here, not from the end of this one */
     st->since0 = h->m.alloc_bytes;
     h->m.barrier = VM_GC_BARRIER_CALL;
-    h->m.alloc_bits = VM_GC_HDR_MARK;
+    h->m.alloc_bits = ms_marked_bits(&st->s); /* black; and white again in the next epoch */
 }
 
 /* How end_mark updates f: from a marking done in steps; from one whose rest
@@ -142,7 +153,6 @@ static int end_mark(vm_gc_heap *h, int learn, vm_error *err)
 {
     inc_state *st = h->cs;
     h->m.barrier = VM_GC_BARRIER_NONE;
-    h->m.alloc_bits = 0;
     gc_phase(h, "sweep");
     size_t before = ms_bytes(&st->s);
     ms_start_sweep(&st->s);
@@ -151,10 +161,6 @@ static int end_mark(vm_gc_heap *h, int learn, vm_error *err)
     int rc = (h->cfg.flags & VM_GC_VERIFY) ? vm_gc_verify(h, err) : 0;
     st->phase = SWEEPING;
     double f = (double)(h->m.alloc_bytes - st->since0) / (double)(st->marked ? st->marked : 1);
-    if (getenv("INCDBG"))
-        fprintf(stderr, "DBG end_mark %d at %.1f ms marked %.1f expect %.1f alloc %.1f room %.1f f_obs %.3f f %.3f committed %.1f\n", learn,
-                (gc_now() - h->mx.t0) * 1e-6, st->marked / 1048576.0, st->expect / 1048576.0,
-                (h->m.alloc_bytes - st->since0) / 1048576.0, st->room / 1048576.0, f, st->f, h->committed / 1048576.0);
     if (learn == LEARN_FILLED) {
         st->f = (st->f > f ? st->f : f) * 1.25;
         if (st->f > 64) st->f = 64;
@@ -174,10 +180,6 @@ static void end_cycle(vm_gc_heap *h)
 {
     inc_state *st = h->cs;
     st->phase = IDLE;
-    if (getenv("INCDBG"))
-        fprintf(stderr, "DBG end_cycle at %.1f ms alloc since mark %.1f committed %.1f\n",
-                (gc_now() - h->mx.t0) * 1e-6, (h->m.alloc_bytes - st->since0) / 1048576.0,
-                h->committed / 1048576.0);
     gc_set_trigger(h, st->live);
     h->mx.major++; /* a cycle counts as one collection, however many steps */
 }
@@ -231,7 +233,9 @@ static int step(vm_gc_heap *h, double room, vm_error *err)
         bool done = mark_some(h, budget, deadline);
         st->mark_bytes += st->marked - before;
         st->mark_ns += gc_now() - m0;
-        if (done) rc = end_mark(h, LEARN_STEPS, err);
+        /* ending the marking (O(size classes) plus freeing pooled blocks)
+         * gets a step of its own unless this one has time left */
+        if (done && gc_now() - t0 < h->cfg.step_ns / 2) rc = end_mark(h, LEARN_STEPS, err);
     } else {
         while (st->s.unswept_blocks && gc_now() < deadline) ms_sweep_some(&st->s, 2);
         if (!st->s.unswept_blocks) end_cycle(h);
@@ -297,10 +301,6 @@ static void *inc_alloc(vm_gc_heap *h, size_t size, vm_error *err)
          * than the last cycle saw (a program building its data structures) */
         if (need < room / 4) need = room / 4;
         if (st->live == 0) need = room / 2; /* first cycle: nothing measured yet */
-        if (since + need >= room && getenv("INCDBG"))
-            fprintf(stderr, "DBG start at %.1f ms: since %.1f need %.1f room %.1f live %.1f f %.3f committed %.1f\n",
-                    (gc_now() - h->mx.t0) * 1e-6, since / 1048576.0, need / 1048576.0, room / 1048576.0,
-                    st->live / 1048576.0, f_now(h), h->committed / 1048576.0);
         if (since + need >= room && step(h, room - since, err) < 0) return NULL;
     } else if (step_due(h)) {
         if (step(h, 0, err) < 0) return NULL;

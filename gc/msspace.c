@@ -65,6 +65,18 @@ void ms_init(ms_space *s, vm_gc_heap *h, bool expose)
     }
 }
 
+void ms_use_epochs(ms_space *s)
+{
+    s->epochs = true;
+    s->flip = VM_GC_HDR_MARK; /* objects arrive with the bit clear: marked, until the first epoch */
+}
+
+/* A cell that holds an object marked in the current epoch. */
+static inline bool cell_marked(const ms_space *s, uint64_t hd)
+{
+    return ((hd ^ s->flip) & (VM_GC_HDR_MARK | VM_GC_HDR_FREE)) == VM_GC_HDR_MARK;
+}
+
 static void free_block_list(ms_space *s, ms_block *b)
 {
     while (b) {
@@ -82,6 +94,7 @@ void ms_destroy(ms_space *s)
         free_block_list(s, s->cls[c].unswept);
         free_block_list(s, s->cls[c].full);
         free_block_list(s, s->cls[c].swept);
+        free_block_list(s, s->cls[c].swept_full);
     }
     free_block_list(s, s->empty);
     s->empty = NULL;
@@ -124,8 +137,7 @@ static void sweep_block(ms_space *s, ms_block *b, bool keep_empty)
         /* count first, reading only: a block of garbage is left unwritten
          * (pooled, the allocator that takes it threads it once) */
         live = 0;
-        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
-            live += (*(uint64_t *)p & VM_GC_HDR_MARK) != 0;
+        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) live += cell_marked(s, *(uint64_t *)p);
         p = cells;
     } else {
         live = b->traced; /* nothing was allocated here: tracing marked all */
@@ -142,13 +154,14 @@ static void sweep_block(ms_space *s, ms_block *b, bool keep_empty)
     }
     void *head = *s->fl[c];
     if (live == b->ncells) {
-        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
-            *(uint64_t *)p &= ~(uint64_t)VM_GC_HDR_MARK;
+        if (!s->epochs)
+            for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
+                *(uint64_t *)p &= ~(uint64_t)VM_GC_HDR_MARK;
     } else {
         for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) {
             uint64_t *hd = (uint64_t *)p;
-            if (*hd & VM_GC_HDR_MARK) {
-                *hd &= ~(uint64_t)VM_GC_HDR_MARK;
+            if (cell_marked(s, *hd)) {
+                if (!s->epochs) *hd &= ~(uint64_t)VM_GC_HDR_MARK;
                 continue;
             }
             *hd = VM_GC_HDR_FREE;
@@ -158,8 +171,9 @@ static void sweep_block(ms_space *s, ms_block *b, bool keep_empty)
     }
     *s->fl[c] = head;
     s->swept_live += (size_t)live * b->cell;
-    b->next = s->cls[c].swept;
-    s->cls[c].swept = b;
+    ms_block **list = live == b->ncells ? &s->cls[c].swept_full : &s->cls[c].swept;
+    b->next = *list;
+    *list = b;
 }
 
 static void *alloc_large(ms_space *s, size_t size, size_t limit)
@@ -263,14 +277,20 @@ void ms_finish_sweep(ms_space *s)
     ms_sweep_some(s, SIZE_MAX);
 }
 
+static void splice(ms_block **to, ms_block *list)
+{
+    while (*to) to = &(*to)->next; /* normally empty: the last sweep finished */
+    *to = list;
+}
+
 void ms_start_sweep(ms_space *s)
 {
     ms_trim(s, s->nblocks / 4);
     for (ms_large *l = s->large, *n; l; l = n) {
         n = l->next;
         uint64_t *hd = (uint64_t *)(l + 1);
-        if (*hd & VM_GC_HDR_MARK) {
-            *hd &= ~(uint64_t)VM_GC_HDR_MARK;
+        if (cell_marked(s, *hd)) {
+            if (!s->epochs) *hd &= ~(uint64_t)VM_GC_HDR_MARK;
             continue;
         }
         if (l->prev)
@@ -283,14 +303,11 @@ void ms_start_sweep(ms_space *s)
         gc_commit(s->h, -(ptrdiff_t)total);
         free(l);
     }
+    /* O(classes), not O(blocks): this runs inside an incremental step */
     for (unsigned c = 0; c < MS_NCLASS; c++) {
-        for (ms_block *b = s->cls[c].swept, *n; b; b = n) {
-            n = b->next;
-            ms_block **list = b->live == b->ncells ? &s->cls[c].full : &s->cls[c].unswept;
-            b->next = *list;
-            *list = b;
-        }
-        s->cls[c].swept = NULL;
+        splice(&s->cls[c].unswept, s->cls[c].swept);
+        splice(&s->cls[c].full, s->cls[c].swept_full);
+        s->cls[c].swept = s->cls[c].swept_full = NULL;
         *s->fl[c] = NULL;
     }
     s->unswept_blocks = s->nblocks - s->nempty;
@@ -300,17 +317,17 @@ void ms_start_sweep(ms_space *s)
 void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx)
 {
     for (unsigned c = 0; c < MS_NCLASS; c++) {
-        for (int unswept = 0; unswept < 3; unswept++) {
-            ms_block *list = unswept == 0   ? s->cls[c].swept
-                             : unswept == 1 ? s->cls[c].unswept
-                                            : s->cls[c].full;
+        for (int k = 0; k < 4; k++) {
+            ms_block *list = k == 0 ? s->cls[c].swept : k == 1 ? s->cls[c].swept_full
+                           : k == 2 ? s->cls[c].unswept : s->cls[c].full;
+            bool unswept = k >= 2;
             for (ms_block *b = list; b; b = b->next) {
                 char *p = block_cells(b);
                 for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) {
                     uint64_t hd = *(uint64_t *)p;
                     if (hd & VM_GC_HDR_FREE) continue;
                     /* in an unswept block only marked cells are objects */
-                    if (unswept && !(hd & VM_GC_HDR_MARK)) continue;
+                    if (unswept && !cell_marked(s, hd)) continue;
                     fn(ctx, (vm_gc_ref)p);
                 }
             }
@@ -319,7 +336,7 @@ void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx)
     for (ms_large *l = s->large; l; l = l->next) fn(ctx, (vm_gc_ref)(l + 1));
 }
 
-#define MARK_QUEUE 8 /* popped objects waiting, prefetched, to be scanned */
+#define MARK_QUEUE 2 /* popped objects waiting, prefetched, to be scanned */
 
 size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
                      bool (*in)(vm_gc_heap *, vm_gc_ref))
@@ -346,7 +363,7 @@ size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
         } else {
             break;
         }
-        if (*(uint64_t *)o & VM_GC_HDR_MARK) continue;
+        if (gc_marked(grey, o)) continue;
         size_t size = vm_gc_size(o);
         gc_mark_set(o, size);
         unsigned n = vm_gc_nrefs(o);
@@ -355,7 +372,7 @@ size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
             vm_gc_ref c = s[i];
             /* pushed untested: reading c's header now would be a cache miss */
             if (c && (!in || in(h, c)) && !gc_vec_push(grey, c)) {
-                if (!(*(uint64_t *)c & VM_GC_HDR_MARK)) gc_mark_set(c, vm_gc_size(c)); /* see gc_mark_grey */
+                if (!gc_marked(grey, c)) gc_mark_set(c, vm_gc_size(c)); /* see gc_mark_grey */
                 grey->overflow = true;
             }
         }
@@ -370,7 +387,7 @@ size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
 static void rescan_obj(void *ctx, vm_gc_ref o)
 {
     gc_vec *grey = ctx;
-    if (!(*(uint64_t *)o & VM_GC_HDR_MARK)) return;
+    if (!gc_marked(grey, o)) return;
     vm_gc_ref *s = vm_gc_slots(o);
     for (unsigned i = 0, n = vm_gc_nrefs(o); i < n; i++)
         if (s[i]) gc_mark_grey(grey, s[i]);
