@@ -14,15 +14,23 @@
  *  - Generational with much of the nursery surviving (over 30%) and over 20%
  *    of the time in GC, recently: copying may be wasted work. Try mark-sweep.
  *  - After that trial, measure generational once more (its first measure
- *    included the program's start), then keep whichever of the two was
- *    measured faster, switching only for a 10% gain.
+ *    included the program's start), and compare it with the trial just
+ *    before: go back to mark-sweep only if that was 25% faster, and only
+ *    within 8 collections of the re-measurement; after that, stay. Adjacent
+ *    windows only: a program's phases differ more than collectors do.
  * Measured on bench/gc/run (2026-11-22): a first version that left
  * generational after 4 collections at 50% survival was fooled by
  * binary-trees' stretch tree and ran 1.2-1.5x slower than the best fixed
  * collector; requiring 16 collections then never left generational on the
- * synthetic mutator, where mark-sweep is 1.5x faster.
+ * synthetic mutator, where mark-sweep is 1.5x faster; the third kept
+ * comparing with the throughput the trial had measured long before, and on
+ * binary-trees at 1.5x live (depth 17) switched three times, ending in
+ * mark-sweep because a later phase of generational measured slower than an
+ * earlier phase of mark-sweep.
  */
 #include "gc/gc_priv.h"
+
+#define GAIN 1.25
 
 void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_decision *out)
 {
@@ -34,15 +42,15 @@ void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_d
         out->collector = VM_GC_INCREMENTAL;
         return;
     }
-    double gen = in->throughput_of[VM_GC_GENERATIONAL], ms = in->throughput_of[VM_GC_MARKSWEEP];
+    double ms = in->throughput_of[VM_GC_MARKSWEEP];
     if (in->collector == VM_GC_GENERATIONAL) {
         if (in->tenures_of[VM_GC_MARKSWEEP] == 0) {
-            if (in->survival_avg > 0.3 && in->gc_share > 0.2) out->collector = VM_GC_MARKSWEEP;
-        } else if (ms > 1.1 * in->throughput) {
+            if (in->survival_avg > 0.3 && in->gc_share > 0.2)
+                out->collector = VM_GC_MARKSWEEP;
+        } else if (in->since_switch <= 8 && ms > GAIN * in->throughput) {
             out->collector = VM_GC_MARKSWEEP;
         }
     } else if (in->collector == VM_GC_MARKSWEEP) {
-        if (in->tenures_of[VM_GC_GENERATIONAL] == 1 || gen > 1.1 * in->throughput)
-            out->collector = VM_GC_GENERATIONAL;
+        if (in->tenures_of[VM_GC_GENERATIONAL] == 1) out->collector = VM_GC_GENERATIONAL;
     }
 }
