@@ -35,7 +35,7 @@ endif
 EXTRA_DIST += tests/lua/api.lua tests/lua/run-api tests/lua/run-examples tests/lua/run-module \
 	tests/lua/run-repl examples/run_stats.lua examples/sweep.lua examples/engines.lua \
 	examples/insn_mix.lua examples/strace.lua examples/breakpoints.lua examples/gc_policy.lua \
-	examples/tlb_policy.lua examples/tlb_sweep.lua \
+	examples/tlb_policy.lua examples/tlb_sweep.lua examples/watch.lua \
 	examples/guest/collatz.c examples/guest/fault.c examples/guest/spin.c
 TESTS += tests/lua/run-api tests/lua/run-examples tests/lua/run-module tests/lua/run-repl
 if HAVE_FORKPTY
