@@ -492,12 +492,15 @@ int vm_machine_translate(vm_machine *m, uint64_t va, int access, vm_translation 
     vm_mem_probe p;
     memset(t, 0, sizeof *t);
     t->va = va;
-    int need = access == VM_ACCESS_READ ? VM_PROT_R : access == VM_ACCESS_WRITE ? VM_PROT_W
-               : access == VM_ACCESS_EXEC ? VM_PROT_X : 0;
+    int need = access == VM_ACCESS_READ    ? VM_PROT_R
+               : access == VM_ACCESS_WRITE ? VM_PROT_W
+               : access == VM_ACCESS_EXEC  ? VM_PROT_X
+                                           : 0;
     if (access && !need)
         return vm_error_set(err, VM_EINVAL, "access %d: expected 'r', 'w', 'x' or 0", access);
     if (vm_mem_lookup(m->hart.mem, va, &p))
-        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not mapped", (unsigned long long)va);
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not mapped",
+                            (unsigned long long)va);
     t->pa = p.pa;
     t->level = p.level;
     t->page_size = 1ull << (12 + 9 * p.level);
@@ -511,8 +514,11 @@ int vm_machine_translate(vm_machine *m, uint64_t va, int access, vm_translation 
     t->in_l1d = !!(p.in_tlb & (1u << VM_TLB_L1D));
     t->in_l2 = !!(p.in_tlb & (1u << VM_TLB_L2));
     if ((need && !(p.prot & need)) || (need && !p.has_frame))
-        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not %s", (unsigned long long)va,
-                            need == VM_PROT_R ? "readable" : need == VM_PROT_W ? "writable" : "executable");
+        return vm_error_set(err, VM_EFAULT, "guest address 0x%llx is not %s",
+                            (unsigned long long)va,
+                            need == VM_PROT_R   ? "readable"
+                            : need == VM_PROT_W ? "writable"
+                                                : "executable");
     return 0;
 }
 
@@ -528,4 +534,7 @@ int vm_machine_write_phys(vm_machine *m, uint64_t pa, const void *buf, size_t n,
     return 0;
 }
 
-uint64_t vm_machine_mem_size(const vm_machine *m) { return m->hart.mem->mem_size; }
+uint64_t vm_machine_mem_size(const vm_machine *m)
+{
+    return m->hart.mem->mem_size;
+}

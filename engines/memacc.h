@@ -74,7 +74,8 @@ static inline int vm_eng_store(vm_hart *h, uint64_t va, unsigned size, uint64_t 
     } else if (vm_mem_write(h->mem, va, &v, size, &f)) {
         goto fault;
     }
-    if (__builtin_expect(vm_mem_watch_maybe(h->mem, va, size), 0) && vm_mem_watch_check(h->mem, va, size)) {
+    if (__builtin_expect(vm_mem_watch_maybe(h->mem, va, size), 0) &&
+        vm_mem_watch_check(h->mem, va, size)) {
         vm_eng_set_watch(&h->cpu, VM_TRAP_WATCH_STORE, va, size);
         return -1;
     }

@@ -81,7 +81,7 @@ typedef struct lvm_machine {
     int sub[VM_TEV_COUNT]; /* subscription id + 1 per tracer event; 0: none */
     /* memory system options (doc/mmu.md), kept for the vm_machine of each load */
     char mmu[16], tlb[1024], tlb_mode[16], pages[16], ad[16];
-    uint64_t mem_size;     /* mem= (0: the default) */
+    uint64_t mem_size; /* mem= (0: the default) */
     char shadow[16][256];
     int nshadow;
     /* TLB levels whose replacement policy is a Lua function */
@@ -567,17 +567,24 @@ static const vm_tlb_policy lua_tlb_policy = {
 
 /* {==== creation, loading =============================================== */
 
-static const char *const machine_keys[] = {"engine", "sysroot", "strict", "mmu", "tlb", "tlb_mode",
-                                           "pages", "ad", "shadow_tlbs", "mem", NULL};
+static const char *const machine_keys[] = {"engine",      "sysroot",  "strict", "mmu",
+                                           "tlb",         "tlb_mode", "pages",  "ad",
+                                           "shadow_tlbs", "mem",      NULL};
 
 static vm_machine *new_vm(lua_State *L, lvm_machine *lm, vm_error *err)
 {
     vm_machine_config cfg = {
-        .engine = lm->engine, .sysroot = lm->sysroot[0] ? lm->sysroot : NULL,
-        .strict = lm->strict, .name = "vmsh",
-        .mmu = lm->mmu[0] ? lm->mmu : NULL, .tlb = lm->tlb[0] ? lm->tlb : NULL,
-        .tlb_mode = lm->tlb_mode[0] ? lm->tlb_mode : NULL, .pages = lm->pages[0] ? lm->pages : NULL,
-        .ad = lm->ad[0] ? lm->ad : NULL, .nshadow_tlbs = lm->nshadow, .mem_size = lm->mem_size,
+        .engine = lm->engine,
+        .sysroot = lm->sysroot[0] ? lm->sysroot : NULL,
+        .strict = lm->strict,
+        .name = "vmsh",
+        .mmu = lm->mmu[0] ? lm->mmu : NULL,
+        .tlb = lm->tlb[0] ? lm->tlb : NULL,
+        .tlb_mode = lm->tlb_mode[0] ? lm->tlb_mode : NULL,
+        .pages = lm->pages[0] ? lm->pages : NULL,
+        .ad = lm->ad[0] ? lm->ad : NULL,
+        .nshadow_tlbs = lm->nshadow,
+        .mem_size = lm->mem_size,
     };
     for (int i = 0; i < lm->nshadow; i++) cfg.shadow_tlbs[i] = lm->shadow[i];
     (void)L;
@@ -634,19 +641,27 @@ static int mem_size_option(lua_State *L, int t, lvm_machine *lm)
             e++;
             if (!strcmp(e, "iB") || !strcmp(e, "B")) e += strlen(e);
         }
-        if (end == str || *e || !n || (shift && n > (UINT64_MAX >> shift)) || str[0] == '-' || str[0] == '+') {
-            lua_pushfstring(L, "vm.machine: option 'mem': '%s' is not a size (bytes, or a number with K, M, G or T)", str);
+        if (end == str || *e || !n || (shift && n > (UINT64_MAX >> shift)) || str[0] == '-' ||
+            str[0] == '+') {
+            lua_pushfstring(L,
+                            "vm.machine: option 'mem': '%s' is not a size (bytes, or a number with "
+                            "K, M, G or T)",
+                            str);
             return -1;
         }
         v = (uint64_t)n << shift;
     } else {
-        lua_pushfstring(L, "vm.machine: option 'mem' must be a number of bytes or a string such as \"512M\", got %s",
+        lua_pushfstring(L,
+                        "vm.machine: option 'mem' must be a number of bytes or a string such as "
+                        "\"512M\", got %s",
                         luaL_typename(L, -1));
         return -1;
     }
     if ((v & VM_PAGE_MASK) || v < VM_MEM_MIN || v > VM_MEM_MAX) {
-        lua_pushfstring(L, "vm.machine: option 'mem': %I bytes: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
-                        (lua_Integer)v);
+        lua_pushfstring(
+            L,
+            "vm.machine: option 'mem': %I bytes: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
+            (lua_Integer)v);
         return -1;
     }
     lm->mem_size = v;
@@ -978,7 +993,10 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
                     watch_new = v;
                 }
             }
-            if (watch_hit >= 0) { reason = "watchpoint"; break; }
+            if (watch_hit >= 0) {
+                reason = "watchpoint";
+                break;
+            }
         } else if (r.kind != VM_RUN_LIMIT) {
             break;
         }
@@ -1031,7 +1049,8 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
     if (!strcmp(reason, "interrupted")) set_str(L, "msg", "interrupted");
     else if (!strcmp(reason, "watchpoint")) {
         char buf[160];
-        snprintf(buf, sizeof buf, "watchpoint 0x%" PRIx64 " changed by the instruction at 0x%" PRIx64,
+        snprintf(buf, sizeof buf,
+                 "watchpoint 0x%" PRIx64 " changed by the instruction at 0x%" PRIx64,
                  lm->w[watch_hit].addr, r.write_pc);
         set_str(L, "msg", buf);
     } else if (!strcmp(reason, "until")) {
@@ -1281,7 +1300,8 @@ static void push_stats(lua_State *L, lvm_machine *lm)
     if (lvm_pushjson(L, buf, (size_t)n + 2)) luaL_error(L, "m:stats: %s", lua_tostring(L, -1));
     if (lm->loaded) set_str(L, "program", lm->program);
     if (lm->ran) {
-        static const char *const stops[] = {"exit", "signal", "limit", "error", "breakpoint", "hook", "watchpoint"};
+        static const char *const stops[] = {"exit",       "signal", "limit",     "error",
+                                            "breakpoint", "hook",   "watchpoint"};
         const vm_run_result *r = &lm->last;
         set_str(L, "stop", r->kind >= 0 && r->kind <= VM_RUN_WATCH ? stops[r->kind] : "?");
         if (r->kind == VM_RUN_EXITED) set_int(L, "exit_code", (uint64_t)r->status);
@@ -1901,8 +1921,7 @@ static int mem_write_int(lua_State *L)
     uint64_t a = view_addr(L, v, 2, "mem:write_int");
     uint64_t val = lvm_checku64(L, 3, "value");
     vm_error err;
-    if (view_write(v, a, &val, ints[t].size, lua_toboolean(L, 4), &err))
-        return fault(L, &err);
+    if (view_write(v, a, &val, ints[t].size, lua_toboolean(L, 4), &err)) return fault(L, &err);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1933,8 +1952,10 @@ static int mem_index(lua_State *L)
     }
     if (!strcmp(k, "size") && v->kind == 'p') {
         uint64_t n = vm_machine_mem_size(v->lm->m);
-        if (n) lua_pushinteger(L, (lua_Integer)n);
-        else lua_pushnil(L);
+        if (n)
+            lua_pushinteger(L, (lua_Integer)n);
+        else
+            lua_pushnil(L);
         return 1;
     }
     return luaL_error(L, "vmlab.mem has no field or method '%s'", k);
@@ -1947,7 +1968,8 @@ static int mem_tostring(lua_State *L)
         lua_pushfstring(L, "vmlab.mem (guest physical memory, %I MiB)",
                         (lua_Integer)(vm_machine_mem_size(v->lm->m) >> 20));
     else
-        lua_pushstring(L, v->kind == 'p' ? "vmlab.mem (guest physical memory)" : "vmlab.mem (guest virtual memory)");
+        lua_pushstring(L, v->kind == 'p' ? "vmlab.mem (guest physical memory)"
+                                         : "vmlab.mem (guest virtual memory)");
     return 1;
 }
 
@@ -2042,8 +2064,9 @@ void lvm_open_machine(lua_State *L)
 
     luaL_newmetatable(L, LVM_MMU);
     static const luaL_Reg mmu_methods[] = {
-        {"stats", mmu_stats}, {"flush", mmu_flush}, {"print", mmu_print},
-        {"set_policy", mmu_set_policy}, {"lookup", mmu_lookup}, {"translate", mmu_translate},
+        {"stats", mmu_stats},   {"flush", mmu_flush},
+        {"print", mmu_print},   {"set_policy", mmu_set_policy},
+        {"lookup", mmu_lookup}, {"translate", mmu_translate},
         {NULL, NULL},
     };
     luaL_newlib(L, mmu_methods);

@@ -277,8 +277,10 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     m->mode = cfg->mmu;
     /* bare mode without a size: no limit (0) */
     m->mem_size = cfg->mem_size ? cfg->mem_size : cfg->mmu == VM_MMU_BARE ? 0 : VM_PHYS_SIZE;
-    if (cfg->mem_size && ((cfg->mem_size & VM_PAGE_MASK) || cfg->mem_size < VM_MEM_MIN || cfg->mem_size > VM_MEM_MAX)) {
-        vm_error_set(err, VM_EINVAL, "memory size %llu: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
+    if (cfg->mem_size && ((cfg->mem_size & VM_PAGE_MASK) || cfg->mem_size < VM_MEM_MIN ||
+                          cfg->mem_size > VM_MEM_MAX)) {
+        vm_error_set(err, VM_EINVAL,
+                     "memory size %llu: must be a multiple of 4 KiB from 4 MiB to 1 TiB",
                      (unsigned long long)cfg->mem_size);
         goto fail;
     }
@@ -699,7 +701,9 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                 struct vm_last *l = &m->last[kind];
                 l->vpn = vpn;
                 l->addend = hs->addend;
-                l->ok = (m->short_sizes[kind] >> e->size) & 1 ? last_ok(m, vpn, kind, ok_bits(e->pte, kind)) : 0;
+                l->ok = (m->short_sizes[kind] >> e->size) & 1
+                            ? last_ok(m, vpn, kind, ok_bits(e->pte, kind))
+                            : 0;
                 l->size = e->size;
                 return (void *)(uintptr_t)(va + hs->addend);
             }
@@ -726,7 +730,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
             struct vm_last *l = &m->last[kind];
             l->vpn = vpn;
             l->addend = host_page - (vpn << VM_PAGE_SHIFT);
-            l->ok = (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
+            l->ok =
+                (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
             l->size = size;
             l->n = 0;
             return (void *)(host_page + (va & VM_PAGE_MASK));
@@ -763,7 +768,8 @@ static int copy(vm_mem *m, uint64_t va, void *buf, size_t n, int acc, int force,
             }
             h = vm_mem_ptr(m, va, acc, f);
             if (!h) return -1;
-            if (acc == VM_ACC_WRITE && vm_mem_watch_maybe(m, va, chunk)) vm_mem_watch_check(m, va, chunk);
+            if (acc == VM_ACC_WRITE && vm_mem_watch_maybe(m, va, chunk))
+                vm_mem_watch_check(m, va, chunk);
         }
         if (acc == VM_ACC_WRITE) memcpy(h, p, chunk);
         else memcpy(p, h, chunk);
@@ -817,7 +823,8 @@ static void watch_bounds(vm_mem *m)
     m->watch_lo = m->watch_hi = 0; /* none: no va satisfies va < 0 */
     for (int i = 0; i < m->nwatch; i++) {
         if (!i || m->watch[i].va < m->watch_lo) m->watch_lo = m->watch[i].va;
-        if (m->watch[i].va + m->watch[i].len > m->watch_hi) m->watch_hi = m->watch[i].va + m->watch[i].len;
+        if (m->watch[i].va + m->watch[i].len > m->watch_hi)
+            m->watch_hi = m->watch[i].va + m->watch[i].len;
     }
 }
 
@@ -827,7 +834,8 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
         return vm_error_set(err, VM_EINVAL, "watch 0x%llx+%llu: empty or wrapping range",
                             (unsigned long long)va, (unsigned long long)len);
     struct vm_watch *w = realloc(m->watch, sizeof *w * (size_t)(m->nwatch + 1));
-    if (!w) return vm_error_set(err, VM_ENOMEM, "watch 0x%llx: out of memory", (unsigned long long)va);
+    if (!w)
+        return vm_error_set(err, VM_ENOMEM, "watch 0x%llx: out of memory", (unsigned long long)va);
     m->watch = w;
     w[m->nwatch++] = (struct vm_watch){va, len};
     watch_bounds(m);
@@ -847,7 +855,7 @@ int vm_mem_watch_del(vm_mem *m, uint64_t va, uint64_t len)
             m->watch[i] = m->watch[--m->nwatch];
             watch_bounds(m);
             m->wtc.vpn = ~0ull; /* the page may be unwatched now: back to the translation cache */
-            return 0; /* its pages come back to the fast paths on their next miss */
+            return 0;           /* its pages come back to the fast paths on their next miss */
         }
     return -1;
 }
@@ -949,21 +957,26 @@ static int phys_copy(vm_mem *m, uint64_t pa, void *buf, size_t n, int write, vm_
         if (m->mode == VM_MMU_BARE) {
             uintptr_t e = pa < VM_VA_LIMIT ? vm_mem_entry(m, pa) : 0;
             if (!(e & VM_PAGE_PRESENT) || !ENTRY_HOST(e))
-                return vm_error_set(err, VM_EFAULT,
-                                    "physical address 0x%llx: no memory there (bare mode: physical = virtual)",
-                                    (unsigned long long)pa);
+                return vm_error_set(
+                    err, VM_EFAULT,
+                    "physical address 0x%llx: no memory there (bare mode: physical = virtual)",
+                    (unsigned long long)pa);
             h = (unsigned char *)ENTRY_HOST(e) + (pa & VM_PAGE_MASK);
         } else {
             if (pa >= m->phys->size)
-                return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: beyond the %llu MiB of guest memory",
-                                    (unsigned long long)pa, (unsigned long long)(m->phys->size >> 20));
+                return vm_error_set(
+                    err, VM_EFAULT, "physical address 0x%llx: beyond the %llu MiB of guest memory",
+                    (unsigned long long)pa, (unsigned long long)(m->phys->size >> 20));
             if (write && frame_free(m->phys, pa))
-                return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: not in a frame in use (free memory stays zero)",
-                                    (unsigned long long)pa);
+                return vm_error_set(
+                    err, VM_EFAULT,
+                    "physical address 0x%llx: not in a frame in use (free memory stays zero)",
+                    (unsigned long long)pa);
             h = vm_phys_host(m->phys, pa);
         }
         if (write ? host_copy_checked(h, b, chunk) : host_copy_checked(b, h, chunk))
-            return vm_error_set(err, VM_EFAULT, "physical address 0x%llx: cannot be %s (host mapping: %s)",
+            return vm_error_set(err, VM_EFAULT,
+                                "physical address 0x%llx: cannot be %s (host mapping: %s)",
                                 (unsigned long long)pa, what, write ? "read-only" : "no data");
         b += chunk;
         pa += chunk;

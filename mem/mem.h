@@ -59,9 +59,9 @@ typedef struct vm_mem_config {
     int ad;               /* VM_AD_HW or VM_AD_FAULT */
     const char *shadows[VM_MAX_SHADOWS];
     int nshadows;
-    uint64_t mem_size;    /* guest memory in bytes, a multiple of 4 KiB. Paged: the size of
-                             physical memory (0: VM_PHYS_SIZE); bare: the most the
-                             mappings may hold (0: no limit) */
+    uint64_t mem_size; /* guest memory in bytes, a multiple of 4 KiB. Paged: the size of
+                          physical memory (0: VM_PHYS_SIZE); bare: the most the
+                          mappings may hold (0: no limit) */
 } vm_mem_config;
 
 #define VM_MEM_MIN (4ull << 20) /* bounds of vm_mem_config.mem_size */
@@ -126,17 +126,17 @@ typedef struct vm_mem {
     /* both */
     uint64_t mapped_pages;
     uint64_t tc_misses;
-    uint64_t mem_size;         /* guest memory (vm_mem_config.mem_size; paged: resolved) */
+    uint64_t mem_size; /* guest memory (vm_mem_config.mem_size; paged: resolved) */
     /* write watches (debuggers): a page holding one never enters a fast
      * path for writes (`last` has no write bit for it, `tc[VM_ACC_WRITE]` no
      * entry), so that every store to it reaches vm_eng_store (memacc.h) or
      * copy() below, which check the ranges and record the hit */
     struct vm_watch *watch;
     int nwatch;
-    uint64_t watch_lo, watch_hi; /* bounds of all ranges (lo > hi: none) */
-    int watch_pass;            /* the machine is re-running an atomic that hit: let it through */
-    struct vm_tcache_entry wtc; /* fast/bare: the last watched page stored to (slow path only) */
-    int watch_hit;             /* a write overlapped a watch since this was cleared */
+    uint64_t watch_lo, watch_hi; /* bounds of all ranges [lo, hi) (none: both 0) */
+    int watch_pass;              /* the machine is re-running an atomic that hit: let it through */
+    struct vm_tcache_entry wtc;  /* fast/bare: the last watched page stored to (slow path only) */
+    int watch_hit;               /* a write overlapped a watch since this was cleared */
     uint64_t watch_hit_va, watch_hit_len; /* the first such write */
 } vm_mem;
 
@@ -239,14 +239,14 @@ static inline int vm_mem_watch_maybe(const vm_mem *m, uint64_t va, uint64_t n)
 /* {==== probes (debuggers): no modelled access, no statistics, no A/D ===== */
 
 typedef struct vm_mem_probe {
-    int mapped;         /* a page is mapped at va (it may allow no access) */
-    uint64_t pa;        /* physical address (bare: va, see vm_mem_phys_read) */
-    int level;          /* leaf level: 0 4 KiB, 1 2 MiB, 2 1 GiB, 3 512 GiB */
-    int prot;           /* VM_PROT_* the program has */
-    uint64_t pte;       /* the leaf PTE (0 in bare mode) */
-    int has_frame;      /* there is memory behind it (not a file page past EOF) */
-    unsigned in_tlb;    /* bit per level (VM_TLB_L1I, VM_TLB_L1D, VM_TLB_L2) of the real
-                           hierarchy holding a translation of va */
+    int mapped;      /* a page is mapped at va (it may allow no access) */
+    uint64_t pa;     /* physical address (bare: va, see vm_mem_phys_read) */
+    int level;       /* leaf level: 0 4 KiB, 1 2 MiB, 2 1 GiB, 3 512 GiB */
+    int prot;        /* VM_PROT_* the program has */
+    uint64_t pte;    /* the leaf PTE (0 in bare mode) */
+    int has_frame;   /* there is memory behind it (not a file page past EOF) */
+    unsigned in_tlb; /* bit per level (VM_TLB_L1I, VM_TLB_L1D, VM_TLB_L2) of the real
+                        hierarchy holding a translation of va */
 } vm_mem_probe;
 /* Look va up as the page walker would, without walking: 0, or -1 if
  * nothing is mapped there (r->mapped == 0). */

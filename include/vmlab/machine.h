@@ -41,10 +41,10 @@ typedef struct vm_machine_config {
     const char *ad;       /* "hw" (default: the walker sets A/D) or "fault" */
     const char *shadow_tlbs[16]; /* extra TLB specs observing the same accesses */
     int nshadow_tlbs;
-    uint64_t mem_size;    /* guest memory in bytes, a multiple of 4 KiB from 4 MiB to
-                             1 TiB; 0: the default. sv39/sv48: the size of guest physical
-                             memory (default 64 GiB); bare: the most the program's
-                             mappings may hold (default: no limit) */
+    uint64_t mem_size; /* guest memory in bytes, a multiple of 4 KiB from 4 MiB to
+                          1 TiB; 0: the default. sv39/sv48: the size of guest physical
+                          memory (default 64 GiB); bare: the most the program's
+                          mappings may hold (default: no limit) */
 } vm_machine_config;
 
 vm_machine *vm_machine_new(const vm_machine_config *cfg, vm_error *err);
@@ -132,15 +132,20 @@ int vm_machine_watch_del(vm_machine *m, uint64_t va, uint64_t len); /* -1: no su
  * the program at va, without making one (no TLB lookup or fill, no
  * statistics, no A/D update). */
 typedef struct vm_translation {
-    uint64_t va, pa;     /* pa: va's physical address (bare mode: pa == va) */
-    uint64_t page_size;  /* of the leaf: 4 KiB, 2 MiB, 1 GiB */
-    int level;           /* leaf level of the page table: 0 for 4 KiB */
-    int r, w, x;         /* the page's permissions */
-    int accessed, dirty; /* PTE A and D bits (bare: 0) */
-    uint64_t pte;        /* the leaf PTE (bare: 0) */
+    uint64_t va, pa;           /* pa: va's physical address (bare mode: pa == va) */
+    uint64_t page_size;        /* of the leaf: 4 KiB, 2 MiB, 1 GiB */
+    int level;                 /* leaf level of the page table: 0 for 4 KiB */
+    int r, w, x;               /* the page's permissions */
+    int accessed, dirty;       /* PTE A and D bits (bare: 0) */
+    uint64_t pte;              /* the leaf PTE (bare: 0) */
     int in_l1i, in_l1d, in_l2; /* the TLB level holds a translation of va now */
 } vm_translation;
-enum vm_access { VM_ACCESS_ANY = 0, VM_ACCESS_READ = 'r', VM_ACCESS_WRITE = 'w', VM_ACCESS_EXEC = 'x' };
+enum vm_access {
+    VM_ACCESS_ANY = 0,
+    VM_ACCESS_READ = 'r',
+    VM_ACCESS_WRITE = 'w',
+    VM_ACCESS_EXEC = 'x'
+};
 /* Fails (VM_EFAULT, naming va) when nothing is mapped at va or the page does
  * not allow `access` (VM_ACCESS_ANY: any mapped page). */
 int vm_machine_translate(vm_machine *m, uint64_t va, int access, vm_translation *t, vm_error *err);
