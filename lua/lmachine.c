@@ -54,6 +54,8 @@ typedef struct lvm_watch {
     uint64_t addr;
     unsigned len; /* 1..8 */
     uint64_t old;
+    uint64_t now;  /* the new value, while `changed` */
+    int changed;   /* changed by the write that stopped the run */
 } lvm_watch;
 
 typedef struct lvm_machine {
@@ -966,7 +968,6 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
     if (temp && vm_machine_break_add(m, until, NULL)) return luaL_error(L, "m:run: out of memory");
     const char *reason = NULL;
     int watch_hit = -1;
-    uint64_t watch_new = 0;
     vm_run_result r;
     memset(&r, 0, sizeof r);
     lm->L = L;
@@ -985,13 +986,11 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
         vm_machine_run(m, budget > LVM_CHUNK ? LVM_CHUNK : budget, &r);
         if (lm->hook_failed) break;
         if (r.kind == VM_RUN_WATCH) { /* a write to watched bytes: did one change? */
-            for (int i = 0; i < lm->nw && watch_hit < 0; i++) {
-                uint64_t v;
-                read_watch(lm, &lm->w[i], &v);
-                if (v != lm->w[i].old) {
-                    watch_hit = i;
-                    watch_new = v;
-                }
+            for (int i = 0; i < lm->nw; i++) { /* all of them: one write may change several */
+                lvm_watch *w = &lm->w[i];
+                read_watch(lm, w, &w->now);
+                w->changed = w->now != w->old;
+                if (w->changed && watch_hit < 0) watch_hit = i;
             }
             if (watch_hit >= 0) {
                 reason = "watchpoint";
@@ -1042,9 +1041,21 @@ static int do_run(lua_State *L, lvm_machine *lm, uint64_t max, int has_until, ui
         lvm_watch *w = &lm->w[watch_hit];
         set_int(L, "addr", w->addr);
         set_int(L, "old", w->old);
-        set_int(L, "new", watch_new);
+        set_int(L, "new", w->now);
         set_int(L, "write_pc", r.write_pc);
-        w->old = watch_new;
+        lua_newtable(L); /* every watch the write changed, the first included */
+        for (int i = 0, k = 0; i < lm->nw; i++) {
+            w = &lm->w[i];
+            if (!w->changed) continue;
+            lua_createtable(L, 0, 3);
+            set_int(L, "addr", w->addr);
+            set_int(L, "old", w->old);
+            set_int(L, "new", w->now);
+            lua_rawseti(L, -2, ++k);
+            w->old = w->now;
+            w->changed = 0;
+        }
+        lua_setfield(L, -2, "changed");
     }
     if (!strcmp(reason, "interrupted")) set_str(L, "msg", "interrupted");
     else if (!strcmp(reason, "watchpoint")) {

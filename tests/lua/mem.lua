@@ -101,6 +101,28 @@ for _, e in ipairs(engines) do
     check(tag .. "amo hit", r.reason == "watchpoint" and r.addr == aw and r.new == r.old + 1 and insn.class == "amo"
           and insn.addr + insn.length == r.pc, r.msg)
     m:remove_watch(aw)
+    -- a floating-point store (c.fsd): 0.0 is written first (no change), then 0.5
+    m:watch("fvalue")
+    r = m:run()
+    insn = vm.decoder("rv64"):decode(m, r.write_pc)
+    check(tag .. "fp store hit", r.reason == "watchpoint" and r.old == 0 and r.new == 0x3fe0000000000000
+          and insn.class == "fstore" and insn.addr + insn.length == r.pc, r.msg)
+    m:remove_watch("fvalue")
+    -- one misaligned store across two pages: seen from either page
+    local cross = m:addr("cross")
+    m:watch(cross + 4096, 4)
+    m:watch(cross + 4088, 8)
+    r = m:run()
+    insn = vm.decoder("rv64"):decode(m, r.write_pc)
+    check(tag .. "page-crossing store", r.reason == "watchpoint" and insn.class == "store" and
+          insn.addr + insn.length == r.pc and ((r.addr == cross + 4096 and r.new == 0x11223344) or
+          (r.addr == cross + 4088 and r.new == 0x5566778800000000)), r.msg)
+    -- both watches changed: the first in the list is reported, `changed` has both
+    local c = r.changed or {}
+    check(tag .. "changed lists both", #c == 2 and c[1].addr == cross + 4096 and c[1].new == 0x11223344
+          and c[2].addr == cross + 4088 and c[2].new == 0x5566778800000000 and c[2].old == 0, #c)
+    m:remove_watch(cross + 4096)
+    m:remove_watch(cross + 4088)
     -- a system call (read() into counter) stops after the ecall
     m:watch(counter)
     repeat r = m:run() until r.reason ~= "watchpoint" or r.new == 12345
