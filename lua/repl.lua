@@ -126,6 +126,10 @@ function R.describe(r, mm)
     local what = r.reason == "watchpoint"
       and string.format("watchpoint %s: %s -> %s", hex(r.addr), hex(r.old), hex(r.new))
       or (r.reason == "step" and nil) or r.msg
+    for k = 2, r.changed and #r.changed or 0 do
+      local c = r.changed[k]
+      what = what .. string.format("\nwatchpoint %s: %s -> %s", hex(c.addr), hex(c.old), hex(c.new))
+    end
     if what then print(what) end
     return where .. string.format("   (%d insns)", r.insns)
   end
