@@ -252,6 +252,24 @@ for _, e in ipairs(engines) do
   end
 end
 
+-- lifetimes: m.mem.phys keeps its machine alive; a closed machine's view raises
+do
+  local m = vm.machine{}
+  assert(m:load(COLLATZ, {"5"}))
+  local pa = m.mmu:translate(m.cpu.sp)
+  local argc = m.mem:read_u64(m.cpu.sp)
+  local phys = m.mem.phys
+  m = nil
+  collectgarbage(); collectgarbage()
+  eq("phys view keeps the machine", phys:read_u64(pa), argc)
+  local m2 = vm.machine{}
+  local p2, mmu2 = m2.mem.phys, m2.mmu
+  m2:close()
+  raises("phys of a closed machine", "this machine is closed", function() return p2:read_u64(0) end)
+  raises("lookup on a closed machine", "this machine is closed", function() return mmu2:lookup(0) end)
+  check("closed phys tostring", tostring(p2):find("vmlab.mem", 1, true))
+end
+
 -- fine tracing (the engines that emit mem_*): a store that hits keeps its mem_write event
 for _, e in ipairs{"interp", "threaded"} do
   local function writes(watch)
