@@ -291,13 +291,18 @@ for _, e in ipairs(engines) do
   local m = vm.machine{engine = e}
   assert(m:load(COLLATZ, {"5"}))
   local steps = m:addr("collatz_steps")
-  m:run{until_pc = steps}
-  m:run{until_pc = steps} -- translated and run once already
-  -- `li a0,7; ret` (c.li a0,7 = 0x451d; c.jr ra = 0x8082)
+  m:breakpoint(steps)
+  m:run()                       -- the first call
+  m:remove_breakpoint(steps)
+  local ra = m.cpu.ra
+  m:run{until_pc = ra}          -- it ran (translated, on the caching engines) and returned
+  local real = m.cpu.a0
+  -- `li a0,7; ret` (c.li a0,7 = 0x451d; c.jr ra = 0x8082), written by physical address only
   assert(m.mem.phys:write(m.mmu:translate(steps, "x"), "\x1d\x45\x82\x80"))
-  local r = m:run()
-  local out = r.reason
-  check(e .. ": phys write to code runs", out == "exit" and r.status == 0, r.msg)
+  local r = m:run{until_pc = ra} -- the second call runs the new code
+  check(e .. ": phys write to code runs", r.reason == "until" and m.cpu.a0 == 7 and real == 0,
+        string.format("%s, a0 = %d (first call: %d)", r.reason, m.cpu.a0, real))
+  eq(e .. ": then exits", m:run().reason, "exit")
 end
 
 print(string.format("mem.lua: %d passed, %d failed", passes, fails))
