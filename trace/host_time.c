@@ -19,12 +19,16 @@
 #include "core/machine_priv.h"
 #include "trace/host_time.h"
 
-uint64_t vm_host_tlb_calls(const vm_mem *mem) { return mem->tlb ? mem->tc_misses : 0; }
+uint64_t vm_host_tlb_calls(const vm_mem *mem)
+{
+    return mem->tlb ? mem->tc_misses : 0;
+}
 
 void *vm_host_time_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     uint64_t t0 = vm_host_ns();
-    void *p = vm_mem_access_slow(m, va, acc, f); /* counts the call again, as one more than a multiple */
+    void *p =
+        vm_mem_access_slow(m, va, acc, f); /* counts the call again, as one more than a multiple */
     uint64_t d = vm_host_ns() - t0;
     m->tc_misses--;
     /* a sample the host preempted would count VM_TLB_SAMPLE times: drop it */
@@ -90,15 +94,15 @@ int vm_host_time_json(vm_machine *m, char *buf, size_t size)
 {
     struct split s;
     compute(m, &s);
-    return snprintf(buf, size,
-                    "\"host_time\": {\"wall_s\": %.6f, \"executing_s\": %.6f, \"translate_s\": %.6f, "
-                    "\"syscalls_s\": %.6f, \"tlb_model_s\": %.6f, \"translations\": %llu, "
-                    "\"tlb_model_calls\": %llu, \"tlb_samples\": %llu, "
-                    "\"tlb_samples_dropped\": %llu, \"tlb_ns_per_call\": %.1f, \"clock_overhead_ns\": %llu}",
-                    s.wall, s.exec, s.translate, s.sys, s.tlb, (unsigned long long)s.translations,
-                    (unsigned long long)s.calls,
-                    (unsigned long long)s.samples, (unsigned long long)s.dropped, s.tlb_call_ns,
-                    (unsigned long long)s.over);
+    return snprintf(
+        buf, size,
+        "\"host_time\": {\"wall_s\": %.6f, \"executing_s\": %.6f, \"translate_s\": %.6f, "
+        "\"syscalls_s\": %.6f, \"tlb_model_s\": %.6f, \"translations\": %llu, "
+        "\"tlb_model_calls\": %llu, \"tlb_samples\": %llu, "
+        "\"tlb_samples_dropped\": %llu, \"tlb_ns_per_call\": %.1f, \"clock_overhead_ns\": %llu}",
+        s.wall, s.exec, s.translate, s.sys, s.tlb, (unsigned long long)s.translations,
+        (unsigned long long)s.calls, (unsigned long long)s.samples, (unsigned long long)s.dropped,
+        s.tlb_call_ns, (unsigned long long)s.over);
 }
 
 void vm_host_time_print(vm_machine *m, FILE *f)
@@ -106,9 +110,11 @@ void vm_host_time_print(vm_machine *m, FILE *f)
     struct split s;
     compute(m, &s);
     double w = s.wall > 0 ? 100.0 / s.wall : 0.0;
-    fprintf(f, "host time %.3f s: executing %.3f s (%.1f%%), translating %.3f s (%.1f%%, %llu blocks), "
-               "system calls %.3f s (%.1f%%, %llu), TLB model %.3f s (%.1f%%, %llu calls, sampled %llu)\n",
-            s.wall, s.exec, s.exec * w, s.translate, s.translate * w,
-            (unsigned long long)s.translations, s.sys, s.sys * w, (unsigned long long)s.nsys, s.tlb,
-            s.tlb * w, (unsigned long long)s.calls, (unsigned long long)s.samples);
+    fprintf(
+        f,
+        "host time %.3f s: executing %.3f s (%.1f%%), translating %.3f s (%.1f%%, %llu blocks), "
+        "system calls %.3f s (%.1f%%, %llu), TLB model %.3f s (%.1f%%, %llu calls, sampled %llu)\n",
+        s.wall, s.exec, s.exec * w, s.translate, s.translate * w,
+        (unsigned long long)s.translations, s.sys, s.sys * w, (unsigned long long)s.nsys, s.tlb,
+        s.tlb * w, (unsigned long long)s.calls, (unsigned long long)s.samples);
 }

@@ -28,7 +28,11 @@
 #include "vmlab/trace.h"
 
 static volatile sig_atomic_t stop_now;
-static void on_signal(int sig) { (void)sig; stop_now = 1; }
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_now = 1;
+}
 
 static int verbose;
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -44,7 +48,10 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int alive(int pid) { return kill(pid, 0) == 0 || errno == EPERM; }
+static int alive(int pid)
+{
+    return kill(pid, 0) == 0 || errno == EPERM;
+}
 
 int vm_trace_live(int pid, const char *pat, double interval, long rounds, int verb)
 {
@@ -73,8 +80,9 @@ int vm_trace_live(int pid, const char *pat, double interval, long rounds, int ve
         return 1;
     }
     if (bpf_object__load(obj)) {
-        fprintf(stderr, "vmtrace live: loading the BPF program: %s (BPF not permitted here? needs root "
-                        "or CAP_BPF+CAP_PERFMON)\n",
+        fprintf(stderr,
+                "vmtrace live: loading the BPF program: %s (BPF not permitted here? needs root "
+                "or CAP_BPF+CAP_PERFMON)\n",
                 strerror(errno));
         goto out;
     }
@@ -90,8 +98,8 @@ int vm_trace_live(int pid, const char *pat, double interval, long rounds, int ve
         LIBBPF_OPTS(bpf_usdt_opts, uo, .usdt_cookie = (uint64_t)e);
         links[e] = bpf_program__attach_usdt(prog, pid, exe, "vmlab", name, &uo);
         if (!links[e]) {
-            fprintf(stderr, "vmtrace live: attaching to USDT probe vmlab:%s in %s (pid %d): %s%s\n", name,
-                    exe, pid, strerror(errno),
+            fprintf(stderr, "vmtrace live: attaching to USDT probe vmlab:%s in %s (pid %d): %s%s\n",
+                    name, exe, pid, strerror(errno),
                     errno == ENOENT ? " (not a vmsh built with USDT probes?)" : "");
             goto out;
         }
@@ -99,7 +107,8 @@ int vm_trace_live(int pid, const char *pat, double interval, long rounds, int ve
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    fprintf(stderr, "vmtrace live: attached to %d probes of pid %d (%s); every %g s until it exits\n",
+    fprintf(stderr,
+            "vmtrace live: attached to %d probes of pid %d (%s); every %g s until it exits\n",
             nlinks, pid, exe, interval);
     uint64_t prev[VM_TEV_COUNT] = {0}, cur[VM_TEV_COUNT] = {0};
     double t0 = now_s();
@@ -121,8 +130,8 @@ int vm_trace_live(int pid, const char *pat, double interval, long rounds, int ve
             uint32_t key = (uint32_t)e;
             if (bpf_map_lookup_elem(fd, &key, &cur[e])) cur[e] = prev[e];
             if (cur[e] != prev[e])
-                printf("%-16s %14llu %12.0f/s\n", vm_trace_info_of(e)->name, (unsigned long long)cur[e],
-                       dt > 0 ? (double)(cur[e] - prev[e]) / dt : 0.0);
+                printf("%-16s %14llu %12.0f/s\n", vm_trace_info_of(e)->name,
+                       (unsigned long long)cur[e], dt > 0 ? (double)(cur[e] - prev[e]) / dt : 0.0);
             prev[e] = cur[e];
         }
         fflush(stdout);
@@ -130,7 +139,8 @@ int vm_trace_live(int pid, const char *pat, double interval, long rounds, int ve
     }
     printf("=== totals (pid %d, %.1f s)\n", pid, now_s() - t0);
     for (int e = 0; e < VM_TEV_COUNT; e++)
-        if (links[e]) printf("total %s %llu\n", vm_trace_info_of(e)->name, (unsigned long long)cur[e]);
+        if (links[e])
+            printf("total %s %llu\n", vm_trace_info_of(e)->name, (unsigned long long)cur[e]);
     rc = 0;
 out:
     for (int e = 0; e < VM_TEV_COUNT; e++) bpf_link__destroy(links[e]);
