@@ -36,19 +36,20 @@ __attribute__((noinline, cold)) static void trace_access(vm_hart *h, int write, 
     else VM_TRACE(h->trace, mem_read, va, vm_trace_paddr(h->mem, va), size);
 }
 
-static inline __attribute__((always_inline)) int load(vm_hart *h, uint64_t va, unsigned size,
-                                                      uint64_t *out)
+/* traced: a constant in each of the two loops (see interp_run) */
+static inline __attribute__((always_inline)) int load(vm_hart *h, int traced, uint64_t va,
+                                                      unsigned size, uint64_t *out)
 {
     if (vm_eng_load(h, va, size, out)) return -1;
-    if (VM_TRACE_ON(h->trace, mem_read)) trace_access(h, 0, va, size);
+    if (traced && VM_TRACE_ON(h->trace, mem_read)) trace_access(h, 0, va, size);
     return 0;
 }
 
-static inline __attribute__((always_inline)) int store(vm_hart *h, uint64_t va, unsigned size,
-                                                       uint64_t v)
+static inline __attribute__((always_inline)) int store(vm_hart *h, int traced, uint64_t va,
+                                                       unsigned size, uint64_t v)
 {
     if (vm_eng_store(h, va, size, v)) return -1;
-    if (VM_TRACE_ON(h->trace, mem_write)) trace_access(h, 1, va, size);
+    if (traced && VM_TRACE_ON(h->trace, mem_write)) trace_access(h, 1, va, size);
     return 0;
 }
 
@@ -68,7 +69,14 @@ struct interp {
     } dc[DCACHE_SIZE];
 };
 
-static int interp_run(void *st, vm_hart *h, uint64_t budget)
+/* The loop, instantiated twice by interp_run: traced (h->trace was set when
+ * the run started: the fine events are tested per instruction and access)
+ * and untraced (no test at all). A fine event switched on by a callback in
+ * the middle of an untraced run (a tlb_miss subscriber enabling insn) takes
+ * effect when the engine next returns to the machine: the next system call,
+ * trap or breakpoint (trace/trace_engine.h). */
+static inline __attribute__((always_inline)) int interp_loop(void *st, vm_hart *h,
+                                                             uint64_t budget, const int traced)
 {
     struct interp *it = st;
     vm_cpu *c = &h->cpu;
@@ -113,7 +121,7 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
             de->raw = raw;
         }
         const vm_rv_insn d = de->d;
-        VM_TRACE(h->trace, insn, pc, raw, c->insns + n);
+        if (traced) VM_TRACE(h->trace, insn, pc, raw, c->insns + n);
         uint64_t next = pc + d.len;
         uint64_t a = x[d.rs1], b = x[d.rs2];
         int64_t imm = d.imm;
@@ -133,8 +141,8 @@ static int interp_run(void *st, vm_hart *h, uint64_t budget)
 #define SET_RD(v) (x[d.rd] = (v))
 #define JUMP(t) (next = (t))
 #define BRANCH(cond) do { if (cond) next = pc + (uint64_t)imm; } while (0)
-#define LOAD(va, size, var) do { if (load(h, (va), (size), &(var))) goto trap; } while (0)
-#define STORE(va, size, val) do { if (store(h, (va), (size), (val))) goto trap; } while (0)
+#define LOAD(va, size, var) do { if (load(h, traced, (va), (size), &(var))) goto trap; } while (0)
+#define STORE(va, size, val) do { if (store(h, traced, (va), (size), (val))) goto trap; } while (0)
 #define AMO_PTR(p, va, size, acc) do { if (!((p) = amo_ptr(h, (va), (size), (acc)))) goto trap; } while (0)
 #define TRAP() goto trap
 #define ILLEGAL() goto illegal
@@ -166,6 +174,12 @@ out:
     vm_fpu_leave(c, host_fp);
     c->insns += n;
     return stop;
+}
+
+static int interp_run(void *st, vm_hart *h, uint64_t budget)
+{
+    if (__builtin_expect(h->trace != NULL, 0)) return interp_loop(st, h, budget, 1);
+    return interp_loop(st, h, budget, 0);
 }
 
 static void *interp_create(vm_hart *h, vm_error *err)

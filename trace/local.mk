@@ -55,7 +55,7 @@ AM_TESTS_ENVIRONMENT += LTTNG='$(LTTNG)'; BABELTRACE2='$(BABELTRACE2)'; HAVE_LTT
 
 # the cost benchmark (not a test): make trace/bench_trace; see doc/trace.md
 EXTRA_PROGRAMS = trace/bench_trace
-EXTRA_DIST += trace/bench-off
+EXTRA_DIST += trace/bench-off trace/bench-usdt
 trace_bench_trace_SOURCES = trace/bench_trace.c
 trace_bench_trace_LDADD = libvmlab_core.la $(ZYDIS_LIBS) -lm
 CLEANFILES += trace/bench_trace
