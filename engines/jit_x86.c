@@ -272,6 +272,121 @@ static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
     return NULL;
 }
 
+/* {==== guest registers in host registers =============================== */
+
+/* Within a block, the NCACHE guest x registers it uses most live in host
+ * registers: loaded at first use, written back ("spilled") before every
+ * exit and every helper call, which reads vm_cpu. R12 is callee-saved; the
+ * others are clobbered by calls, so after a helper they are invalid until
+ * used again. The state below is a compile-time one, which is sound
+ * because a block is straight-line code whose only internal control flow
+ * are slow paths that rejoin it: a slow path spills what was dirty where it
+ * branched off and, after its call, reloads what the fast path left valid
+ * (slow_call), so both arrive at the join in the same state. */
+static const int8_t cache_host[] = {R12, RDI, R8, R9, R10, R11};
+#define NCACHE ((int)sizeof cache_host)
+
+struct ra {
+    int8_t host[32]; /* host register caching guest xN, or -1 */
+    uint32_t valid;  /* the host register holds the value */
+    uint32_t dirty;  /* ... and vm_cpu's copy is stale */
+};
+
+static void ra_count(const vm_rv_insn *d, unsigned *cnt)
+{
+    switch (vm_rv_op_class(d->op)) {
+    case VM_RV_CLASS_ALU: case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: case VM_RV_CLASS_BRANCH:
+    case VM_RV_CLASS_JUMP: case VM_RV_CLASS_LOAD: case VM_RV_CLASS_STORE:
+        cnt[d->rs1]++;
+        cnt[d->rs2]++; /* garbage for I-type: harmless, an unused register is never loaded */
+        cnt[d->rd]++;
+        break;
+    case VM_RV_CLASS_FLOAD: case VM_RV_CLASS_FSTORE: cnt[d->rs1]++; break;
+    }
+}
+
+/* Give the block's most used registers (used at least twice) a host register. */
+static void ra_init(struct ra *ra, const struct jblock *blk)
+{
+    unsigned cnt[32] = {0};
+    memset(ra->host, -1, sizeof ra->host);
+    ra->valid = ra->dirty = 0;
+    for (uint32_t i = 0; i < blk->n; i++) ra_count(&blk->ins[i].d, cnt);
+    cnt[0] = 0; /* x0 is never cached; also the "none" of the search below */
+    for (int k = 0; k < NCACHE; k++) {
+        int best = 0;
+        for (int r = 1; r < 32; r++)
+            if (ra->host[r] < 0 && cnt[r] >= 2 && cnt[r] > cnt[best]) best = r;
+        if (!best) break;
+        ra->host[best] = cache_host[k];
+        cnt[best] = 0;
+    }
+}
+
+/* The host register holding guest r's value: its own (loaded if need be),
+ * or `scratch` loaded from vm_cpu. */
+static int rget(x86_buf *b, struct ra *ra, int r, int scratch)
+{
+    if (r == 0) {
+        x86_alu_rr(b, ALU_XOR, scratch, scratch, 0);
+        return scratch;
+    }
+    int h = ra->host[r];
+    if (h < 0) {
+        x86_load64(b, scratch, RBP, XR(r));
+        return scratch;
+    }
+    if (!(ra->valid & (1u << r))) {
+        x86_load64(b, h, RBP, XR(r));
+        ra->valid |= 1u << r;
+    }
+    return h;
+}
+
+/* Where to compute rd's new value: its host register, or `scratch`. */
+static int rdst(const struct ra *ra, int r, int scratch)
+{
+    return r && ra->host[r] >= 0 ? ra->host[r] : scratch;
+}
+
+/* rd = host register src */
+static void rput(x86_buf *b, struct ra *ra, int r, int src)
+{
+    if (!r) return;
+    int h = ra->host[r];
+    if (h < 0) {
+        x86_store64(b, RBP, XR(r), src);
+        return;
+    }
+    if (h != src) x86_mov_rr(b, h, src);
+    ra->valid |= 1u << r;
+    ra->dirty |= 1u << r;
+}
+
+static void rput_imm(x86_buf *b, struct ra *ra, int r, uint64_t v)
+{
+    if (!r) return;
+    if (ra->host[r] < 0 && (int64_t)v >= INT32_MIN && (int64_t)v <= INT32_MAX) {
+        x86_store_imm(b, RBP, XR(r), (int32_t)v);
+        return;
+    }
+    int t = rdst(ra, r, RAX);
+    x86_mov_imm(b, t, v);
+    rput(b, ra, r, t);
+}
+
+static void spill(x86_buf *b, const struct ra *ra, uint32_t set)
+{
+    for (int r = 1; r < 32; r++)
+        if (set & (1u << r)) x86_store64(b, RBP, XR(r), ra->host[r]);
+}
+
+static void reload(x86_buf *b, const struct ra *ra, uint32_t set)
+{
+    for (int r = 1; r < 32; r++)
+        if (set & (1u << r)) x86_load64(b, ra->host[r], RBP, XR(r));
+}
+
 /* {==== code generation ================================================= */
 
 static void emit_exit(x86_buf *b, struct jit *j, int why)
@@ -293,6 +408,7 @@ static void emit_check_exit(x86_buf *b, struct jit *j, uint32_t idx)
     x86_patch_rel32(b, skip, x86_len(b));
 }
 
+/* Call fn(j, ji); vm_cpu must be up to date (spilled). */
 static void emit_call(x86_buf *b, struct jit *j, const void *fn, const struct jinsn *ji)
 {
     x86_store64(b, RBX, OFF_REM, R13); /* the helper may read the count (instret) */
@@ -302,8 +418,32 @@ static void emit_call(x86_buf *b, struct jit *j, const void *fn, const struct ji
     emit_check_exit(b, j, (uint32_t)ji->idx);
 }
 
-/* Leave the block for guest pc `target`: a chainable jmp (its rel32 first
- * points at the stub right after it) when no breakpoints are set. */
+/* The helper runs ji on the main path: spill, call, and forget what the
+ * call clobbered or the instruction wrote. */
+static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    spill(b, ra, ra->dirty);
+    ra->dirty = 0;
+    emit_call(b, j, (const void *)jit_helper, ji);
+    uint32_t keep = 0;
+    for (int r = 1; r < 32; r++)
+        if (ra->host[r] == R12) keep |= 1u << r;
+    ra->valid &= keep & ~(1u << ji->d.rd);
+}
+
+/* A slow path calling fn for ji, branched to in state s0; the fast path
+ * left *ra (see "guest registers in host registers"). */
+static void slow_call(x86_buf *b, struct jit *j, const void *fn, const struct jinsn *ji,
+                      const struct ra *s0, const struct ra *ra)
+{
+    spill(b, s0, s0->dirty);
+    emit_call(b, j, fn, ji);
+    reload(b, ra, ra->valid);
+}
+
+/* Leave the block for guest pc `target` (registers spilled): a chainable
+ * jmp (its rel32 first points at the stub right after it) when no
+ * breakpoints are set. */
 static void emit_goto(x86_buf *b, struct jit *j, uint64_t target)
 {
     size_t site = 0;
@@ -352,69 +492,91 @@ static int is_store(int op, int *size, int *fp)
 }
 
 /* A load or store through the inline probe of the translation cache (fast
- * and bare modes); the helper does misses, page-crossing accesses and
- * stores into pages with translated code. */
-static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int store, int size,
-                     int sign, int fp)
+ * and bare modes) or of the exact mode's last data page; the helper does
+ * misses, page-crossing accesses and stores into pages with translated
+ * code. */
+static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji, int store,
+                     int size, int sign, int fp)
 {
     const vm_rv_insn *d = &ji->d;
     int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
     size_t slow[5];
     int ns = 0;
-    x86_load64(b, RSI, RBP, XR(d->rs1));
-    if (d->imm) x86_alu_ri(b, ALU_ADD, RSI, (int32_t)d->imm, 1);
-    x86_mov_rr(b, RCX, RSI);
-    x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
+    int base = rget(b, ra, d->rs1, RSI);
+    if (base != RSI || d->imm) x86_lea(b, RSI, base, (int32_t)d->imm);
+    struct ra s0 = *ra;
     if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
+        x86_mov_rr(b, RCX, RSI);
+        x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
         x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
         slow[ns++] = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
         slow[ns++] = x86_jcc(b, CC_E);
-    } else { /* the translation cache (fast and bare modes) */
-        x86_mov32(b, RDX, RCX);
-        x86_alu_ri(b, ALU_AND, RDX, VM_TCACHE_SIZE - 1, 0);
-        x86_shift_ri(b, SH_SHL, RDX, 4, 0);
-        x86_alu_rr(b, ALU_ADD, RDX, R15, 1);
-        x86_alu_rm(b, ALU_CMP, RCX, RDX, TC(acc));
-        slow[ns++] = x86_jcc(b, CC_NE);
-    }
-    if (size > 1) {
+        if (size > 1) {
+            x86_mov32(b, RCX, RSI);
+            x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
+            x86_alu_ri(b, ALU_CMP, RCX, (int32_t)(VM_PAGE_SIZE - (unsigned)size), 0);
+            slow[ns++] = x86_jcc(b, CC_A);
+        }
+    } else {
+        /* the translation cache (fast and bare modes), indexed by the
+         * access's first page and compared with its last: an access that
+         * crosses a page never hits (as in QEMU's softmmu) */
         x86_mov32(b, RCX, RSI);
-        x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
-        x86_alu_ri(b, ALU_CMP, RCX, (int32_t)(VM_PAGE_SIZE - (unsigned)size), 0);
-        slow[ns++] = x86_jcc(b, CC_A);
+        x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
+        x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
+        if (size > 1) x86_lea(b, RAX, RSI, size - 1);
+        else x86_mov_rr(b, RAX, RSI);
+        x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+        x86_index(b, RCX);
+        x86_alu_rm(b, ALU_CMP, RAX, R15, TC(acc));
+        x86_index(b, -1);
+        slow[ns++] = x86_jcc(b, CC_NE);
     }
     if (store) { /* translated code on the page: the helper invalidates */
         x86_mov_rr(b, RAX, RSI);
         x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
         x86_alu_ri(b, ALU_AND, RAX, (1 << VM_CODEPAGE_BITS) - 1, 0);
-        x86_alu_rr(b, ALU_ADD, RAX, RAX, 1);
-        x86_alu_rr(b, ALU_ADD, RAX, R14, 1);
-        x86_cmp_mi(b, RAX, 0, 0, 2);
+        x86_alu_rr(b, ALU_ADD, RAX, RAX, 0); /* 16-bit counts */
+        x86_index(b, RAX);
+        x86_cmp_mi(b, R14, 0, 0, 2);
+        x86_index(b, -1);
         slow[ns++] = x86_jcc(b, CC_NE);
     }
     if (j->exact) {
         x86_inc_m64(b, R15, LAST(0, n)); /* the hit vm_mem_ptr would credit */
         x86_load64(b, RDX, R15, LAST(0, addend));
     } else {
-        x86_load64(b, RDX, RDX, TC(acc) + 8);
+        x86_index(b, RCX);
+        x86_load64(b, RDX, R15, TC(acc) + 8);
+        x86_index(b, -1);
     }
-    x86_alu_rr(b, ALU_ADD, RDX, RSI, 1);
     if (store) {
-        x86_load64(b, RAX, RBP, fp ? FR(d->rs2) : XR(d->rs2));
-        x86_store_n(b, RDX, 0, RAX, size);
+        int v;
+        if (fp) {
+            x86_load64(b, RAX, RBP, FR(d->rs2));
+            v = RAX;
+        } else {
+            v = rget(b, ra, d->rs2, RAX);
+        }
+        x86_index(b, RSI);
+        x86_store_n(b, RDX, 0, v, size);
+        x86_index(b, -1);
     } else {
-        x86_load_ext(b, RAX, RDX, 0, size, sign);
+        int t = fp ? RAX : rdst(ra, d->rd, RAX);
+        x86_index(b, RSI);
+        x86_load_ext(b, t, RDX, 0, size, sign);
+        x86_index(b, -1);
         if (fp && size == 4) {
             x86_mov_imm(b, RCX, 0xffffffff00000000ull);
             x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
         }
         if (fp) x86_store64(b, RBP, FR(d->rd), RAX);
-        else if (d->rd) x86_store64(b, RBP, XR(d->rd), RAX);
+        else rput(b, ra, d->rd, t);
     }
     size_t done = x86_jmp(b);
     for (int i = 0; i < ns; i++) x86_patch_rel32(b, slow[i], x86_len(b));
-    emit_call(b, j, (const void *)jit_helper, ji);
+    slow_call(b, j, (const void *)jit_helper, ji, &s0, ra);
     x86_patch_rel32(b, done, x86_len(b));
 }
 
@@ -426,7 +588,7 @@ static void emit_mem(x86_buf *b, struct jit *j, const struct jinsn *ji, int stor
  * RISC-V's canonical NaN. Comparisons: feq is quiet (ucomisd), flt/fle
  * signal on any NaN (comisd). The sign-injection and move operations are
  * integer code. 0: no native code (use the helper). */
-static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
+static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
 {
     const vm_rv_insn *d = &ji->d;
     uint8_t op = 0;
@@ -440,13 +602,13 @@ static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
     case VM_RV_FEQ_D: case VM_RV_FLT_D: case VM_RV_FLE_D: cmp = 1; break;
     case VM_RV_FMV_X_D:
         if (d->rd) {
-            x86_load64(b, RAX, RBP, FR(d->rs1));
-            x86_store64(b, RBP, XR(d->rd), RAX);
+            int t = rdst(ra, d->rd, RAX);
+            x86_load64(b, t, RBP, FR(d->rs1));
+            rput(b, ra, d->rd, t);
         }
         return 1;
     case VM_RV_FMV_D_X:
-        x86_load64(b, RAX, RBP, XR(d->rs1));
-        x86_store64(b, RBP, FR(d->rd), RAX);
+        x86_store64(b, RBP, FR(d->rd), rget(b, ra, d->rs1, RAX));
         return 1;
     case VM_RV_FSGNJ_D: case VM_RV_FSGNJN_D: case VM_RV_FSGNJX_D:
         x86_load64(b, RAX, RBP, FR(d->rs1));
@@ -469,11 +631,13 @@ static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
     size_t helper = 0;
     int dyn_check = !cmp && d->rm == 7;
     if (!cmp && d->rm != 0 && d->rm != 7) return 0;
+    struct ra s0 = *ra;
     if (dyn_check) { /* dynamic rounding: native only when frm is RNE */
         x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
         helper = x86_jcc(b, CC_NE);
     }
     if (cmp) {
+        int t = rdst(ra, d->rd, RAX);
         x86_movq_xm(b, 0, RBP, FR(d->rs1));
         x86_movq_xm(b, 1, RBP, FR(d->rs2));
         if (d->op == VM_RV_FEQ_D) {
@@ -482,11 +646,12 @@ static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
             x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
             x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
             x86_alu_ri(b, ALU_AND, RAX, 1, 0);
+            t = RAX;
         } else {
             x86_sse_rr(b, 0x66, 0x2f, 1, 0); /* comisd rs2, rs1 */
-            x86_setcc_zx(b, d->op == VM_RV_FLT_D ? CC_A : CC_AE, RAX);
+            x86_setcc_zx(b, d->op == VM_RV_FLT_D ? CC_A : CC_AE, t);
         }
-        if (d->rd) x86_store64(b, RBP, XR(d->rd), RAX);
+        rput(b, ra, d->rd, t);
     } else {
         if (op == 0x51) {
             x86_sse_op(b, 0xf2, 0x51, 0, RBP, FR(d->rs1));
@@ -504,28 +669,84 @@ static int emit_fp(x86_buf *b, struct jit *j, const struct jinsn *ji)
     if (dyn_check) {
         size_t done = x86_jmp(b);
         x86_patch_rel32(b, helper, x86_len(b));
-        emit_call(b, j, (const void *)jit_helper, ji);
+        slow_call(b, j, (const void *)jit_helper, ji, &s0, ra);
         x86_patch_rel32(b, done, x86_len(b));
     }
     return 1;
 }
 
+/* mulh*, div*, rem*: x86's one-operand forms in rdx:rax. Division by zero
+ * and by -1 (whose overflow case traps on x86) take branches that give
+ * RISC-V's defined results; a/-1 = -a and a%-1 = 0 for every a. */
+static int emit_muldiv(x86_buf *b, struct ra *ra, const vm_rv_insn *d)
+{
+    int op = d->op, w64 = 1, sgn = 0, rem = 0;
+    switch (op) {
+    case VM_RV_MULH: case VM_RV_MULHU: case VM_RV_MULHSU: {
+        if (!d->rd) return 1;
+        int a = rget(b, ra, d->rs1, RAX);
+        int s = rget(b, ra, d->rs2, RSI);
+        if (a != RAX) x86_mov_rr(b, RAX, a);
+        x86_unary(b, op == VM_RV_MULH ? X86_IMUL1 : X86_MUL, s, 1);
+        if (op == VM_RV_MULHSU) { /* mulhu(a, b) - (a < 0 ? b : 0) */
+            if (a != RAX) x86_mov_rr(b, RCX, a); /* a host register survives mul */
+            else x86_load64(b, RCX, RBP, XR(d->rs1));
+            x86_shift_ri(b, SH_SAR, RCX, 63, 1);
+            x86_alu_rr(b, ALU_AND, RCX, s, 1);
+            x86_alu_rr(b, ALU_SUB, RDX, RCX, 1);
+        }
+        rput(b, ra, d->rd, RDX);
+        return 1;
+    }
+    case VM_RV_DIV: sgn = 1; break;
+    case VM_RV_DIVU: break;
+    case VM_RV_REM: sgn = 1; rem = 1; break;
+    case VM_RV_REMU: rem = 1; break;
+    case VM_RV_DIVW: sgn = 1; w64 = 0; break;
+    case VM_RV_DIVUW: w64 = 0; break;
+    case VM_RV_REMW: sgn = 1; rem = 1; w64 = 0; break;
+    case VM_RV_REMUW: rem = 1; w64 = 0; break;
+    default: return 0;
+    }
+    if (!d->rd) return 1;
+    int a = rget(b, ra, d->rs1, RAX);
+    int s = rget(b, ra, d->rs2, RSI);
+    if (a != RAX) x86_mov_rr(b, RAX, a);
+    x86_alu_ri(b, ALU_CMP, s, 0, w64);
+    size_t zero = x86_jcc(b, CC_E), minus1 = 0, done2 = 0;
+    if (sgn) {
+        x86_alu_ri(b, ALU_CMP, s, -1, w64);
+        size_t normal = x86_jcc(b, CC_NE);
+        if (rem) x86_alu_rr(b, ALU_XOR, RDX, RDX, 0);
+        else x86_unary(b, X86_NEG, RAX, w64);
+        minus1 = x86_jmp(b);
+        x86_patch_rel32(b, normal, x86_len(b));
+        x86_cqo(b, w64);
+    } else {
+        x86_alu_rr(b, ALU_XOR, RDX, RDX, 0);
+    }
+    x86_unary(b, sgn ? X86_IDIV : X86_DIV, s, w64);
+    done2 = x86_jmp(b);
+    x86_patch_rel32(b, zero, x86_len(b));
+    if (rem) x86_mov_rr(b, RDX, RAX);        /* a % 0 = a */
+    else x86_mov_imm(b, RAX, ~0ull);         /* a / 0 = all ones */
+    x86_patch_rel32(b, done2, x86_len(b));
+    if (sgn) x86_patch_rel32(b, minus1, x86_len(b));
+    int res = rem ? RDX : RAX;
+    if (!w64) x86_movsxd(b, res, res);
+    rput(b, ra, d->rd, res);
+    return 1;
+}
+
 /* Native code for one integer instruction; 0 if it has none (use the helper). */
-static int emit_alu(x86_buf *b, const vm_rv_insn *d, uint64_t pc)
+static int emit_alu(x86_buf *b, struct ra *ra, const vm_rv_insn *d, uint64_t pc)
 {
     int32_t imm = (int32_t)d->imm;
     int rd = d->rd;
     int op = -1, w64 = 1, sh = -1, cc = -1, sx = 0;
     switch (d->op) {
-    case VM_RV_LUI:
-        if (rd) x86_store_imm(b, RBP, XR(rd), imm);
-        return 1;
-    case VM_RV_AUIPC:
-        if (rd) {
-            x86_mov_imm(b, RAX, pc + (uint64_t)d->imm);
-            x86_store64(b, RBP, XR(rd), RAX);
-        }
-        return 1;
+    case VM_RV_LUI: rput_imm(b, ra, rd, (uint64_t)d->imm); return 1;
+    case VM_RV_AUIPC: rput_imm(b, ra, rd, pc + (uint64_t)d->imm); return 1;
     case VM_RV_FENCE: return 1;
     case VM_RV_ADDI: op = ALU_ADD; break;
     case VM_RV_XORI: op = ALU_XOR; break;
@@ -543,17 +764,24 @@ static int emit_alu(x86_buf *b, const vm_rv_insn *d, uint64_t pc)
     default: goto reg_reg;
     }
     if (!rd) return 1;
-    x86_load64(b, RAX, RBP, XR(d->rs1));
-    if (op >= 0) {
-        x86_alu_ri(b, op, RAX, imm, w64);
-    } else if (sh >= 0) {
-        x86_shift_ri(b, sh, RAX, imm, w64);
-    } else {
-        x86_alu_ri(b, ALU_CMP, RAX, imm, 1);
-        x86_setcc_zx(b, cc, RAX);
+    if (d->rs1 == 0 && op >= 0 && op != ALU_AND) { /* li */
+        rput_imm(b, ra, rd, (uint64_t)(int64_t)imm);
+        return 1;
     }
-    if (sx) x86_movsxd(b, RAX, RAX);
-    x86_store64(b, RBP, XR(rd), RAX);
+    int t = rdst(ra, rd, RAX);
+    int s = rget(b, ra, d->rs1, RAX);
+    if (op == ALU_ADD && w64 && t != s) {
+        x86_lea(b, t, s, imm);
+    } else if (cc >= 0) {
+        x86_alu_ri(b, ALU_CMP, s, imm, 1);
+        x86_setcc_zx(b, cc, t);
+    } else {
+        if (t != s) x86_mov_rr(b, t, s);
+        if (op >= 0) x86_alu_ri(b, op, t, imm, w64);
+        else x86_shift_ri(b, sh, t, imm, w64);
+    }
+    if (sx) x86_movsxd(b, t, t);
+    rput(b, ra, rd, t);
     return 1;
 
 reg_reg:
@@ -575,23 +803,32 @@ reg_reg:
     case VM_RV_SRAW: sh = SH_SAR; w64 = 0; sx = 1; break;
     case VM_RV_MUL: op = 100; break;
     case VM_RV_MULW: op = 100; w64 = 0; sx = 1; break;
-    default: return 0;
+    default: return emit_muldiv(b, ra, d);
     }
     if (!rd) return 1;
-    x86_load64(b, RAX, RBP, XR(d->rs1));
-    x86_load64(b, RCX, RBP, XR(d->rs2));
-    if (op == 100) {
-        x86_imul_rr(b, RAX, RCX, w64);
-    } else if (op >= 0) {
-        x86_alu_rr(b, op, RAX, RCX, w64);
-    } else if (sh >= 0) {
-        x86_shift_cl(b, sh, RAX, w64);
-    } else {
-        x86_alu_rr(b, ALU_CMP, RAX, RCX, 1);
-        x86_setcc_zx(b, cc, RAX);
+    if ((op == ALU_ADD || op == ALU_OR || op == ALU_XOR) && w64 && (d->rs1 == 0 || d->rs2 == 0)) {
+        int s = rget(b, ra, d->rs1 ? d->rs1 : d->rs2, RAX); /* mv */
+        rput(b, ra, rd, s);
+        return 1;
     }
-    if (sx) x86_movsxd(b, RAX, RAX);
-    x86_store64(b, RBP, XR(rd), RAX);
+    int s1 = rget(b, ra, d->rs1, RAX);
+    int s2 = rget(b, ra, d->rs2, RCX);
+    t = rdst(ra, rd, RAX);
+    if (t == s2 && t != s1) t = RAX; /* t = s1 first would lose s2 */
+    if (cc >= 0) {
+        x86_alu_rr(b, ALU_CMP, s1, s2, 1);
+        x86_setcc_zx(b, cc, t);
+    } else if (sh >= 0) {
+        if (s2 != RCX) x86_mov_rr(b, RCX, s2);
+        if (t != s1) x86_mov_rr(b, t, s1);
+        x86_shift_cl(b, sh, t, w64);
+    } else {
+        if (t != s1) x86_mov_rr(b, t, s1);
+        if (op == 100) x86_imul_rr(b, t, s2, w64);
+        else x86_alu_rr(b, op, t, s2, w64);
+    }
+    if (sx) x86_movsxd(b, t, t);
+    rput(b, ra, rd, t);
     return 1;
 }
 
@@ -644,7 +881,7 @@ static int exact_barrier(const vm_rv_insn *d)
     if (is_load(d->op, &size, &sign, &fp) || is_store(d->op, &size, &fp)) return 1;
     switch (vm_rv_op_class(d->op)) {
     case VM_RV_CLASS_ALU: case VM_RV_CLASS_BRANCH: case VM_RV_CLASS_JUMP: return 0;
-    case VM_RV_CLASS_MUL: return d->op != VM_RV_MUL && d->op != VM_RV_MULW;
+    case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: return 0; /* all native */
     }
     return 1;
 }
@@ -655,8 +892,8 @@ static int exact_barrier(const vm_rv_insn *d)
  * the TLB model sees. Inline: a repeat of the last fetch page is credited as
  * k hits (what vm_mem_ptr's exact path does k times); else a helper makes
  * them one by one. A straddling instruction is a group of its own. */
-static void emit_fetches(x86_buf *b, struct jit *j, const struct jblock *blk, uint32_t i,
-                         uint32_t *group_end)
+static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct jblock *blk,
+                         uint32_t i, uint32_t *group_end)
 {
     const struct jinsn *ji = &blk->ins[i];
     uint64_t page = ji->pc >> VM_PAGE_SHIFT;
@@ -686,12 +923,14 @@ static void emit_fetches(x86_buf *b, struct jit *j, const struct jblock *blk, ui
         x86_patch_rel32(b, slow[0], x86_len(b));
         x86_patch_rel32(b, slow[1], x86_len(b));
     }
+    spill(b, ra, ra->dirty);
     x86_store64(b, RBX, OFF_REM, R13);
     x86_mov_rr(b, RDI, RBX);
     x86_mov_imm(b, RSI, (uint64_t)(uintptr_t)ji);
     x86_mov_imm(b, RDX, k);
     x86_call_abs(b, (const void *)jit_fetch_group);
     emit_check_exit(b, j, i);
+    reload(b, ra, ra->valid);
     if (!straddle) x86_patch_rel32(b, done, x86_len(b));
 }
 
@@ -705,6 +944,8 @@ static int emit_block(struct jit *j, struct jblock *blk)
     uint32_t n = blk->n;
     size_t offs[VM_BLOCK_MAX + 2]; /* where each instruction's code starts, then the tail */
     size_t tail = 0;
+    struct ra ra;
+    ra_init(&ra, blk);
 
     /* the budget: a block runs whole or not at all */
     x86_alu_ri(&b, ALU_CMP, R13, (int32_t)n, 1);
@@ -721,13 +962,17 @@ static int emit_block(struct jit *j, struct jblock *blk)
         uint64_t pc = ji->pc;
         int size, sign, fp;
         offs[i] = x86_len(&b);
-        if (j->exact && i >= group_end) emit_fetches(&b, j, blk, i, &group_end);
+        if (j->exact && i >= group_end) emit_fetches(&b, j, &ra, blk, i, &group_end);
         int cls = vm_rv_op_class(d->op);
         if (cls == VM_RV_CLASS_BRANCH) {
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
+            int s1 = rget(&b, &ra, d->rs1, RAX);
+            spill(&b, &ra, ra.dirty);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
-            x86_load64(&b, RAX, RBP, XR(d->rs1));
-            x86_alu_rm(&b, ALU_CMP, RAX, RBP, XR(d->rs2));
+            if (d->rs2 == 0) x86_alu_ri(&b, ALU_CMP, s1, 0, 1);
+            else if (ra.host[d->rs2] >= 0 && (ra.valid & (1u << d->rs2)))
+                x86_alu_rr(&b, ALU_CMP, s1, ra.host[d->rs2], 1);
+            else x86_alu_rm(&b, ALU_CMP, s1, RBP, XR(d->rs2));
             size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
             emit_goto(&b, j, pc + d->len);
             x86_patch_rel32(&b, taken, x86_len(&b));
@@ -735,22 +980,22 @@ static int emit_block(struct jit *j, struct jblock *blk)
             goto done;
         }
         if (d->op == VM_RV_JAL) {
-            if (d->rd) {
-                x86_mov_imm(&b, RAX, pc + d->len);
-                x86_store64(&b, RBP, XR(d->rd), RAX);
-            }
+            rput_imm(&b, &ra, d->rd, pc + d->len);
+            spill(&b, &ra, ra.dirty);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
         if (d->op == VM_RV_JALR) {
-            x86_load64(&b, RAX, RBP, XR(d->rs1));
-            if (d->imm) x86_alu_ri(&b, ALU_ADD, RAX, (int32_t)d->imm, 1);
+            int s = rget(&b, &ra, d->rs1, RAX);
+            x86_lea(&b, RAX, s, (int32_t)d->imm);
             x86_alu_ri(&b, ALU_AND, RAX, -2, 1);
             if (d->rd) {
-                x86_mov_imm(&b, RCX, pc + d->len);
-                x86_store64(&b, RBP, XR(d->rd), RCX);
+                int t = rdst(&ra, d->rd, RCX);
+                x86_mov_imm(&b, t, pc + d->len);
+                rput(&b, &ra, d->rd, t);
             }
+            spill(&b, &ra, ra.dirty);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             x86_store64(&b, RBP, OFF_PC, RAX);
             if (!j->nbreak) { /* probe the indirect table */
@@ -769,20 +1014,21 @@ static int emit_block(struct jit *j, struct jblock *blk)
             goto done;
         }
         if (is_load(d->op, &size, &sign, &fp)) {
-            emit_mem(&b, j, ji, 0, size, sign, fp);
+            emit_mem(&b, j, &ra, ji, 0, size, sign, fp);
             continue;
         }
         if (is_store(d->op, &size, &fp)) {
-            emit_mem(&b, j, ji, 1, size, 0, fp);
+            emit_mem(&b, j, &ra, ji, 1, size, 0, fp);
             continue;
         }
-        if (emit_alu(&b, d, pc)) continue;
-        if (emit_fp(&b, j, ji)) continue;
-        emit_call(&b, j, (const void *)jit_helper, ji);
+        if (emit_alu(&b, &ra, d, pc)) continue;
+        if (emit_fp(&b, j, &ra, ji)) continue;
+        emit_helper(&b, j, &ra, ji);
     }
     /* fell off the end (length limit, or an instruction that ends blocks
      * without jumping: atomics, fence, ecall's successor...) */
     tail = x86_len(&b);
+    spill(&b, &ra, ra.dirty);
     x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
     emit_goto(&b, j, blk->end);
 done:

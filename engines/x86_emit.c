@@ -8,6 +8,7 @@ void x86_init(x86_buf *b, uint8_t *start, size_t size)
     b->p = b->start = start;
     b->end = start + size;
     b->bad = 0;
+    b->idx = -1;
 }
 
 void x86_byte(x86_buf *b, uint8_t v)
@@ -21,18 +22,30 @@ void x86_u32(x86_buf *b, uint32_t v)
     for (int i = 0; i < 4; i++) x86_byte(b, (uint8_t)(v >> (8 * i)));
 }
 
+/* (the index register's X bit applies only to memory operands; register
+ * forms are never emitted while an index is set) */
 static void rex(x86_buf *b, int w, int reg, int base, int force)
 {
-    uint8_t r = (uint8_t)(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((base & 8) ? 1 : 0));
+    uint8_t r = (uint8_t)(0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((base & 8) ? 1 : 0) |
+                          (b->idx >= 0 && (b->idx & 8) ? 2 : 0));
     if (r != 0x40 || force) x86_byte(b, r);
 }
 
-/* modrm for [base + disp32] with register field reg */
+/* modrm (+ sib) for [base (+ idx) + disp] with register field reg: disp8
+ * when it fits, disp32 otherwise */
 static void mem_operand(x86_buf *b, int reg, int base, int32_t disp)
 {
-    x86_byte(b, (uint8_t)(0x80 | ((reg & 7) << 3) | (base & 7)));
-    if ((base & 7) == RSP) x86_byte(b, 0x24);
-    x86_u32(b, (uint32_t)disp);
+    int d8 = disp >= -128 && disp <= 127;
+    uint8_t mod = d8 ? 0x40 : 0x80;
+    if (b->idx >= 0) {
+        x86_byte(b, (uint8_t)(mod | ((reg & 7) << 3) | 4));
+        x86_byte(b, (uint8_t)(((b->idx & 7) << 3) | (base & 7)));
+    } else {
+        x86_byte(b, (uint8_t)(mod | ((reg & 7) << 3) | (base & 7)));
+        if ((base & 7) == RSP) x86_byte(b, 0x24);
+    }
+    if (d8) x86_byte(b, (uint8_t)disp);
+    else x86_u32(b, (uint32_t)disp);
 }
 
 static void rr_operand(x86_buf *b, int reg, int rm)
@@ -188,6 +201,19 @@ void x86_imul_rr(x86_buf *b, int dst, int src, int w64)
     x86_byte(b, 0x0f);
     x86_byte(b, 0xaf);
     rr_operand(b, dst, src);
+}
+
+void x86_unary(x86_buf *b, int op, int reg, int w64)
+{
+    rex(b, w64, 0, reg, 0);
+    x86_byte(b, 0xf7);
+    rr_operand(b, op, reg);
+}
+
+void x86_cqo(x86_buf *b, int w64)
+{
+    if (w64) x86_byte(b, 0x48);
+    x86_byte(b, 0x99);
 }
 
 void x86_movsxd(x86_buf *b, int dst, int src)

@@ -23,7 +23,12 @@ enum x86_shift { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 typedef struct x86_buf {
     uint8_t *p, *start, *end;
     int bad; /* ran out of room */
+    int idx; /* index register of the memory operands, -1: none (x86_index) */
 } x86_buf;
+
+/* Memory operands of the calls that follow address [base + idx + disp]
+ * until x86_index(b, -1). idx must not be RSP. */
+static inline void x86_index(x86_buf *b, int idx) { b->idx = idx; }
 
 void x86_init(x86_buf *b, uint8_t *start, size_t size);
 static inline size_t x86_len(const x86_buf *b) { return (size_t)(b->p - b->start); }
@@ -48,6 +53,11 @@ void x86_cmp_mi(x86_buf *b, int base, int32_t disp, int32_t imm, int size); /* s
 void x86_shift_ri(x86_buf *b, int op, int reg, int amount, int w64);
 void x86_shift_cl(x86_buf *b, int op, int reg, int w64);
 void x86_imul_rr(x86_buf *b, int dst, int src, int w64);
+/* The one-operand group F7 on reg: X86_NEG, X86_MUL (rdx:rax = rax * reg),
+ * X86_IMUL1, X86_DIV, X86_IDIV (rax, rdx = rdx:rax / reg) */
+enum x86_unop { X86_NEG = 3, X86_MUL = 4, X86_IMUL1 = 5, X86_DIV = 6, X86_IDIV = 7 };
+void x86_unary(x86_buf *b, int op, int reg, int w64);
+void x86_cqo(x86_buf *b, int w64);                       /* rdx:rax = sign-extend rax (cdq if !w64) */
 void x86_movsxd(x86_buf *b, int dst, int src);           /* dst = sign-extend src's low 32 */
 void x86_mov32(x86_buf *b, int dst, int src);            /* dst = zero-extend src's low 32 */
 void x86_setcc_zx(x86_buf *b, int cc, int reg);          /* reg = cc ? 1 : 0 */
