@@ -6,7 +6,8 @@
  * Code layout. Generated code runs with
  *     rbx = struct jit (this engine), rbp = vm_cpu (guest registers at
  *     [rbp + 8*r]), r13 = instructions the budget still allows,
- *     r14 = code-page counts (SMC check), r15 = vm_mem (translation cache)
+ *     r15 = vm_mem (translation cache); r12, r14, rdi, r8-r11 cache guest
+ *     registers (see "guest registers in host registers")
  * entered through a prologue at the start of the cache, which saves the
  * callee-saved registers and jumps to a block; every exit jumps back to the
  * common epilogue with eax = why (EXIT_*). Guest registers live in vm_cpu,
@@ -82,7 +83,6 @@ struct jit {
     struct jtent { uint64_t pc; uint8_t *code; } jt[1u << JT_BITS];
     vm_cpu *cpu;
     vm_mem *mem;
-    uint16_t *cpcnt;
     /* the rest is C's */
     vm_hart *h;
     int stop;                   /* for EXIT_STOP: enum vm_stop, or -1 to go on */
@@ -102,6 +102,9 @@ struct jit {
     uint64_t blocks, host_bytes, chain_links, chain_exits, lookups, flushes, fallback_insns,
         helper_calls;
     uint64_t translate_ns;
+    /* the code-page counts (cp.cnt points here): addressed by generated
+     * code as [rbx + 2*page + OFF_CP], which needs no register of its own */
+    uint16_t cpcnt[1u << VM_CODEPAGE_BITS];
 };
 
 #define OFF_REM ((int32_t)offsetof(struct jit, remaining))
@@ -276,14 +279,14 @@ static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
 
 /* Within a block, the NCACHE guest x registers it uses most live in host
  * registers: loaded at first use, written back ("spilled") before every
- * exit and every helper call, which reads vm_cpu. R12 is callee-saved; the
+ * exit and every helper call, which reads vm_cpu. R12 and R14 are callee-saved; the
  * others are clobbered by calls, so after a helper they are invalid until
  * used again. The state below is a compile-time one, which is sound
  * because a block is straight-line code whose only internal control flow
  * are slow paths that rejoin it: a slow path spills what was dirty where it
  * branched off and, after its call, reloads what the fast path left valid
  * (slow_call), so both arrive at the join in the same state. */
-static const int8_t cache_host[] = {R12, RDI, R8, R9, R10, R11};
+static const int8_t cache_host[] = {R12, R14, RDI, R8, R9, R10, R11};
 #define NCACHE ((int)sizeof cache_host)
 
 struct ra {
@@ -427,7 +430,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
     emit_call(b, j, (const void *)jit_helper, ji);
     uint32_t keep = 0;
     for (int r = 1; r < 32; r++)
-        if (ra->host[r] == R12) keep |= 1u << r;
+        if (ra->host[r] == R12 || ra->host[r] == R14) keep |= 1u << r;
     ra->valid &= keep & ~(1u << ji->d.rd);
 }
 
@@ -539,7 +542,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         x86_alu_ri(b, ALU_AND, RAX, (1 << VM_CODEPAGE_BITS) - 1, 0);
         x86_alu_rr(b, ALU_ADD, RAX, RAX, 0); /* 16-bit counts */
         x86_index(b, RAX);
-        x86_cmp_mi(b, R14, 0, 0, 2);
+        x86_cmp_mi(b, RBX, OFF_CP, 0, 2);
         x86_index(b, -1);
         slow[ns++] = x86_jcc(b, CC_NE);
     }
@@ -1217,7 +1220,6 @@ static int emit_prologue(struct jit *j)
     x86_mov_rr(&b, RBX, RDI);
     x86_load64(&b, RBP, RBX, OFF_CPU);
     x86_load64(&b, R13, RBX, OFF_REM);
-    x86_load64(&b, R14, RBX, OFF_CP);
     x86_load64(&b, R15, RBX, OFF_MEM);
     x86_jmp_reg(&b, RSI);
     j->exit_off = x86_len(&b);
@@ -1237,7 +1239,6 @@ static void jit_destroy(void *st)
     struct jit *j = st;
     if (!j) return;
     vm_jit_cache_fini(&j->cc);
-    vm_codepages_fini(&j->cp);
     if (j->dump) fclose(j->dump);
     free(j->meta);
     free(j);
@@ -1249,8 +1250,8 @@ static void *jit_create(vm_hart *h, vm_error *err)
     if (!j) goto nomem;
     j->h = h;
     j->meta = malloc(META_SIZE);
-    if (!j->meta || vm_codepages_init(&j->cp)) goto nomem;
-    j->cpcnt = j->cp.cnt;
+    if (!j->meta) goto nomem;
+    j->cp.cnt = j->cpcnt;
     if (vm_jit_cache_init(&j->cc, CACHE_SIZE, err)) {
         jit_destroy(j);
         return NULL;
