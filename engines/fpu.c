@@ -75,13 +75,22 @@ uint32_t vm_fpu_enter(void)
     return host;
 }
 
+/* Reading MXCSR (stmxcsr) is cheap; writing it (ldmxcsr) is what stalls,
+ * so a guest read of fflags folds the host flags in and leaves them set:
+ * the guest's flags are always c->fflags | the host's. */
 void vm_fpu_sync(vm_cpu *c)
 {
+    c->fflags |= flags_of(csr_get());
+}
+
+/* After a guest write of fflags: host flags that the new value lacks must
+ * go, or a later operation raising them again would not be seen. Code
+ * that saves the flags, compares, and restores them (GCC's inline sqrt,
+ * isless...) writes back a superset of what is set, and needs no ldmxcsr. */
+void vm_fpu_written(vm_cpu *c)
+{
     uint32_t a = csr_get();
-    if (a & 0x3d) {
-        c->fflags |= flags_of(a);
-        csr_set(a & ~0x3fu);
-    }
+    if (flags_of(a) & ~c->fflags) csr_set(a & ~0x3fu);
 }
 
 void vm_fpu_leave(vm_cpu *c, uint32_t host)

@@ -11,7 +11,8 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d);
 /* Engines bracket guest execution with enter/leave (see fpu.c) and call
  * sync before the guest reads or writes fflags. */
 uint32_t vm_fpu_enter(void);
-void vm_fpu_sync(vm_cpu *c);
+void vm_fpu_sync(vm_cpu *c);    /* before a guest read of fflags/fcsr */
+void vm_fpu_written(vm_cpu *c); /* after a guest write of them */
 void vm_fpu_leave(vm_cpu *c, uint32_t host);
 /* Whether an op has a rounding-mode field that must be valid. */
 int vm_fpu_uses_rm(int op);

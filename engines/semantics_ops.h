@@ -123,6 +123,7 @@ SEM_OP(EBREAK, c->trap_cause = VM_TRAP_BREAKPOINT; c->trap_tval = PC; TRAP())
                        : (OP == VM_RV_CSRRS || OP == VM_RV_CSRRSI) ? old_ | src_           \
                                                                    : old_ & ~src_;         \
         if (vm_csr_write(c, csr_, nv_)) ILLEGAL();                                           \
+        if (csr_ <= VM_CSR_FCSR) vm_fpu_written(c);                                          \
     }                                                                                        \
     SET_RD(old_)
 SEM_OP(CSRRW, SEM_CSR_)
