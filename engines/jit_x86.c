@@ -98,6 +98,8 @@ struct jit {
     struct jblock *ht[1u << HT_BITS];
     vm_codepages cp;
     FILE *dump;                 /* --jit-dump */
+    struct cold *cold;          /* the slow paths of the block being emitted */
+    int ncold;
     /* stats */
     uint64_t blocks, host_bytes, chain_links, chain_exits, lookups, flushes, fallback_insns,
         helper_calls;
@@ -289,13 +291,19 @@ static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
 static const int8_t cache_host[] = {R12, R14, RDI, R8, R9, R10, R11};
 #define NCACHE ((int)sizeof cache_host)
 
+/* f registers likewise in xmm2..xmm15 (xmm0 and xmm1 are scratch), all
+ * clobbered by calls. */
+#define NFCACHE 14
+
 struct ra {
-    int8_t host[32]; /* host register caching guest xN, or -1 */
-    uint32_t valid;  /* the host register holds the value */
-    uint32_t dirty;  /* ... and vm_cpu's copy is stale */
+    int8_t host[32];    /* host register caching guest xN, or -1 */
+    uint32_t valid;     /* the host register holds the value */
+    uint32_t dirty;     /* ... and vm_cpu's copy is stale */
+    int8_t fhost[32];   /* xmm register caching guest fN, or -1 */
+    uint32_t fvalid, fdirty;
 };
 
-static void ra_count(const vm_rv_insn *d, unsigned *cnt)
+static void ra_count(const vm_rv_insn *d, unsigned *cnt, unsigned *fcnt)
 {
     switch (vm_rv_op_class(d->op)) {
     case VM_RV_CLASS_ALU: case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: case VM_RV_CLASS_BRANCH:
@@ -304,26 +312,38 @@ static void ra_count(const vm_rv_insn *d, unsigned *cnt)
         cnt[d->rs2]++; /* garbage for I-type: harmless, an unused register is never loaded */
         cnt[d->rd]++;
         break;
-    case VM_RV_CLASS_FLOAD: case VM_RV_CLASS_FSTORE: cnt[d->rs1]++; break;
+    case VM_RV_CLASS_FLOAD: cnt[d->rs1]++; fcnt[d->rd]++; break;
+    case VM_RV_CLASS_FSTORE: cnt[d->rs1]++; fcnt[d->rs2]++; break;
+    case VM_RV_CLASS_FP: /* some of these fields name x registers: heuristic only */
+        fcnt[d->rs1]++;
+        fcnt[d->rs2]++;
+        fcnt[d->rd]++;
+        break;
     }
 }
 
-/* Give the block's most used registers (used at least twice) a host register. */
-static void ra_init(struct ra *ra, const struct jblock *blk)
+/* Give the block's n most used registers (used at least twice) a host register. */
+static void ra_pick(unsigned *cnt, int first, int8_t *host, int n, const int8_t *hosts, int base)
 {
-    unsigned cnt[32] = {0};
-    memset(ra->host, -1, sizeof ra->host);
-    ra->valid = ra->dirty = 0;
-    for (uint32_t i = 0; i < blk->n; i++) ra_count(&blk->ins[i].d, cnt);
-    cnt[0] = 0; /* x0 is never cached; also the "none" of the search below */
-    for (int k = 0; k < NCACHE; k++) {
-        int best = 0;
-        for (int r = 1; r < 32; r++)
-            if (ra->host[r] < 0 && cnt[r] >= 2 && cnt[r] > cnt[best]) best = r;
-        if (!best) break;
-        ra->host[best] = cache_host[k];
+    for (int k = 0; k < n; k++) {
+        int best = -1;
+        for (int r = first; r < 32; r++)
+            if (host[r] < 0 && cnt[r] >= 2 && (best < 0 || cnt[r] > cnt[best])) best = r;
+        if (best < 0) break;
+        host[best] = (int8_t)(hosts ? hosts[k] : base + k);
         cnt[best] = 0;
     }
+}
+
+static void ra_init(struct ra *ra, const struct jblock *blk)
+{
+    unsigned cnt[32] = {0}, fcnt[32] = {0};
+    memset(ra->host, -1, sizeof ra->host);
+    memset(ra->fhost, -1, sizeof ra->fhost);
+    ra->valid = ra->dirty = ra->fvalid = ra->fdirty = 0;
+    for (uint32_t i = 0; i < blk->n; i++) ra_count(&blk->ins[i].d, cnt, fcnt);
+    ra_pick(cnt, 1, ra->host, NCACHE, cache_host, 0); /* x0 is never cached */
+    ra_pick(fcnt, 0, ra->fhost, NFCACHE, NULL, 2);
 }
 
 /* The host register holding guest r's value: its own (loaded if need be),
@@ -378,16 +398,76 @@ static void rput_imm(x86_buf *b, struct ra *ra, int r, uint64_t v)
     rput(b, ra, r, t);
 }
 
-static void spill(x86_buf *b, const struct ra *ra, uint32_t set)
+/* The xmm register holding guest f[r]: its own (loaded if need be), or
+ * `scratch` loaded from vm_cpu. */
+static int fget(x86_buf *b, struct ra *ra, int r, int scratch)
 {
-    for (int r = 1; r < 32; r++)
-        if (set & (1u << r)) x86_store64(b, RBP, XR(r), ra->host[r]);
+    int h = ra->fhost[r];
+    if (h < 0) {
+        x86_movq_xm(b, scratch, RBP, FR(r));
+        return scratch;
+    }
+    if (!(ra->fvalid & (1u << r))) {
+        x86_movq_xm(b, h, RBP, FR(r));
+        ra->fvalid |= 1u << r;
+    }
+    return h;
 }
 
-static void reload(x86_buf *b, const struct ra *ra, uint32_t set)
+static int fdst(const struct ra *ra, int r, int scratch)
+{
+    return ra->fhost[r] >= 0 ? ra->fhost[r] : scratch;
+}
+
+/* f[r] = xmm register x */
+static void fput(x86_buf *b, struct ra *ra, int r, int x)
+{
+    int h = ra->fhost[r];
+    if (h < 0) {
+        x86_movq_mx(b, RBP, FR(r), x);
+        return;
+    }
+    if (h != x) x86_sse_rr(b, 0, 0x28, h, x); /* movaps */
+    ra->fvalid |= 1u << r;
+    ra->fdirty |= 1u << r;
+}
+
+/* general register gpr = the bits of f[r] */
+static void fget_gpr(x86_buf *b, const struct ra *ra, int r, int gpr)
+{
+    if (ra->fhost[r] >= 0 && (ra->fvalid & (1u << r))) x86_movq_rx(b, gpr, ra->fhost[r]);
+    else x86_load64(b, gpr, RBP, FR(r));
+}
+
+/* f[r] = the bits in general register gpr */
+static void fput_gpr(x86_buf *b, struct ra *ra, int r, int gpr)
+{
+    int h = ra->fhost[r];
+    if (h < 0) {
+        x86_store64(b, RBP, FR(r), gpr);
+        return;
+    }
+    x86_movq_xr(b, h, gpr);
+    ra->fvalid |= 1u << r;
+    ra->fdirty |= 1u << r;
+}
+
+/* write back what is dirty (vm_cpu becomes up to date) */
+static void spill(x86_buf *b, const struct ra *ra)
 {
     for (int r = 1; r < 32; r++)
-        if (set & (1u << r)) x86_load64(b, ra->host[r], RBP, XR(r));
+        if (ra->dirty & (1u << r)) x86_store64(b, RBP, XR(r), ra->host[r]);
+    for (int r = 0; r < 32; r++)
+        if (ra->fdirty & (1u << r)) x86_movq_mx(b, RBP, FR(r), ra->fhost[r]);
+}
+
+/* load what is valid (after a call clobbered it) */
+static void reload(x86_buf *b, const struct ra *ra)
+{
+    for (int r = 1; r < 32; r++)
+        if (ra->valid & (1u << r)) x86_load64(b, ra->host[r], RBP, XR(r));
+    for (int r = 0; r < 32; r++)
+        if (ra->fvalid & (1u << r)) x86_movq_xm(b, ra->fhost[r], RBP, FR(r));
 }
 
 /* {==== code generation ================================================= */
@@ -425,23 +505,84 @@ static void emit_call(x86_buf *b, struct jit *j, const void *fn, const struct ji
  * call clobbered or the instruction wrote. */
 static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
 {
-    spill(b, ra, ra->dirty);
-    ra->dirty = 0;
+    spill(b, ra);
+    ra->dirty = ra->fdirty = 0;
     emit_call(b, j, (const void *)jit_helper, ji);
     uint32_t keep = 0;
     for (int r = 1; r < 32; r++)
         if (ra->host[r] == R12 || ra->host[r] == R14) keep |= 1u << r;
     ra->valid &= keep & ~(1u << ji->d.rd);
+    ra->fvalid = 0;
 }
 
-/* A slow path calling fn for ji, branched to in state s0; the fast path
- * left *ra (see "guest registers in host registers"). */
-static void slow_call(x86_buf *b, struct jit *j, const void *fn, const struct jinsn *ji,
-                      const struct ra *s0, const struct ra *ra)
+/* {==== cold paths ====================================================== */
+
+/* Slow paths are emitted after the block's exits, so that the fast path is
+ * straight-line code with only not-taken branches: a helper call (branched
+ * to in state s0, rejoining the fast path, which left s1, at `resume`: see
+ * "guest registers in host registers"), or a NaN result made canonical. */
+enum { COLD_CALL, COLD_NAN };
+
+struct cold {
+    int kind, nfrom;
+    size_t from[5]; /* rel32 fields of the branches to it */
+    size_t resume;
+    const void *fn; /* COLD_CALL: fn(j, ji[, k]) */
+    const struct jinsn *ji;
+    uint64_t k;     /* 0, or a third argument */
+    int xmm;        /* COLD_NAN: the result's register */
+    struct ra s0, s1;
+};
+
+#define MAX_COLD (3 * VM_BLOCK_MAX) /* a fetch group, a helper and a NaN per instruction */
+
+static void cold_call(struct jit *j, const size_t *from, int nfrom, size_t resume, const void *fn,
+                      const struct jinsn *ji, uint64_t k, const struct ra *s0, const struct ra *s1)
 {
-    spill(b, s0, s0->dirty);
-    emit_call(b, j, fn, ji);
-    reload(b, ra, ra->valid);
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_CALL;
+    c->nfrom = nfrom;
+    memcpy(c->from, from, sizeof *from * (size_t)nfrom);
+    c->resume = resume;
+    c->fn = fn;
+    c->ji = ji;
+    c->k = k;
+    c->s0 = *s0;
+    c->s1 = *s1;
+}
+
+static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_NAN;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->resume = resume;
+    c->xmm = xmm;
+}
+
+static void emit_cold(x86_buf *b, struct jit *j)
+{
+    for (int i = 0; i < j->ncold; i++) {
+        const struct cold *c = &j->cold[i];
+        for (int f = 0; f < c->nfrom; f++) x86_patch_rel32(b, c->from[f], x86_len(b));
+        if (c->kind == COLD_NAN) {
+            x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
+            x86_movq_xr(b, c->xmm, RAX);
+        } else {
+            spill(b, &c->s0);
+            x86_store64(b, RBX, OFF_REM, R13); /* the helper may read the count (instret) */
+            x86_mov_rr(b, RDI, RBX);
+            x86_mov_imm(b, RSI, (uint64_t)(uintptr_t)c->ji);
+            if (c->k) x86_mov_imm(b, RDX, c->k);
+            x86_call_abs(b, c->fn);
+            emit_check_exit(b, j, (uint32_t)c->ji->idx);
+            reload(b, &c->s1);
+        }
+        size_t back = x86_jmp(b);
+        x86_patch_rel32(b, back, c->resume);
+    }
+    j->ncold = 0;
 }
 
 /* Leave the block for guest pc `target` (registers spilled): a chainable
@@ -557,7 +698,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     if (store) {
         int v;
         if (fp) {
-            x86_load64(b, RAX, RBP, FR(d->rs2));
+            fget_gpr(b, ra, d->rs2, RAX);
             v = RAX;
         } else {
             v = rget(b, ra, d->rs2, RAX);
@@ -574,13 +715,10 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
             x86_mov_imm(b, RCX, 0xffffffff00000000ull);
             x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
         }
-        if (fp) x86_store64(b, RBP, FR(d->rd), RAX);
+        if (fp) fput_gpr(b, ra, d->rd, RAX);
         else rput(b, ra, d->rd, t);
     }
-    size_t done = x86_jmp(b);
-    for (int i = 0; i < ns; i++) x86_patch_rel32(b, slow[i], x86_len(b));
-    slow_call(b, j, (const void *)jit_helper, ji, &s0, ra);
-    x86_patch_rel32(b, done, x86_len(b));
+    cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
 }
 
 /* Native SSE2 for the common double-precision operations, when the rounding
@@ -606,16 +744,20 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
     case VM_RV_FMV_X_D:
         if (d->rd) {
             int t = rdst(ra, d->rd, RAX);
-            x86_load64(b, t, RBP, FR(d->rs1));
+            fget_gpr(b, ra, d->rs1, t);
             rput(b, ra, d->rd, t);
         }
         return 1;
     case VM_RV_FMV_D_X:
-        x86_store64(b, RBP, FR(d->rd), rget(b, ra, d->rs1, RAX));
+        fput_gpr(b, ra, d->rd, rget(b, ra, d->rs1, RAX));
         return 1;
     case VM_RV_FSGNJ_D: case VM_RV_FSGNJN_D: case VM_RV_FSGNJX_D:
-        x86_load64(b, RAX, RBP, FR(d->rs1));
-        x86_load64(b, RCX, RBP, FR(d->rs2));
+        if (d->op == VM_RV_FSGNJ_D && d->rs1 == d->rs2) { /* fmv.d */
+            fput(b, ra, d->rd, fget(b, ra, d->rs1, 0));
+            return 1;
+        }
+        fget_gpr(b, ra, d->rs1, RAX);
+        fget_gpr(b, ra, d->rs2, RCX);
         x86_mov_imm(b, RDX, 0x8000000000000000ull);
         if (d->op == VM_RV_FSGNJX_D) {
             x86_alu_rr(b, ALU_AND, RCX, RDX, 1);
@@ -627,7 +769,7 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
             x86_shift_ri(b, SH_SHR, RAX, 1, 1);
             x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
         }
-        x86_store64(b, RBP, FR(d->rd), RAX);
+        fput_gpr(b, ra, d->rd, RAX);
         return 1;
     default: return 0;
     }
@@ -639,42 +781,40 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
         helper = x86_jcc(b, CC_NE);
     }
+    int x1 = fget(b, ra, d->rs1, 0);
     if (cmp) {
+        int x2 = fget(b, ra, d->rs2, 1);
         int t = rdst(ra, d->rd, RAX);
-        x86_movq_xm(b, 0, RBP, FR(d->rs1));
-        x86_movq_xm(b, 1, RBP, FR(d->rs2));
         if (d->op == VM_RV_FEQ_D) {
-            x86_sse_rr(b, 0x66, 0x2e, 0, 1); /* ucomisd */
+            x86_sse_rr(b, 0x66, 0x2e, x1, x2); /* ucomisd */
             x86_setcc_zx(b, CC_E, RAX);
             x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
             x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
             x86_alu_ri(b, ALU_AND, RAX, 1, 0);
             t = RAX;
         } else {
-            x86_sse_rr(b, 0x66, 0x2f, 1, 0); /* comisd rs2, rs1 */
+            x86_sse_rr(b, 0x66, 0x2f, x2, x1); /* comisd rs2, rs1 */
             x86_setcc_zx(b, d->op == VM_RV_FLT_D ? CC_A : CC_AE, t);
         }
         rput(b, ra, d->rd, t);
     } else {
+        int t;
         if (op == 0x51) {
-            x86_sse_op(b, 0xf2, 0x51, 0, RBP, FR(d->rs1));
+            t = fdst(ra, d->rd, 0);
+            x86_sse_rr(b, 0xf2, 0x51, t, x1); /* sqrtsd t, x1 */
         } else {
-            x86_movq_xm(b, 0, RBP, FR(d->rs1));
-            x86_sse_op(b, 0xf2, op, 0, RBP, FR(d->rs2));
+            int x2 = fget(b, ra, d->rs2, 1);
+            t = fdst(ra, d->rd, 0);
+            if (t == x2 && t != x1) t = 0; /* t = x1 first would lose x2 */
+            if (t != x1) x86_sse_rr(b, 0, 0x28, t, x1); /* movaps */
+            x86_sse_rr(b, 0xf2, op, t, x2);
         }
-        x86_movq_mx(b, RBP, FR(d->rd), 0);
-        x86_sse_rr(b, 0x66, 0x2e, 0, 0); /* NaN? */
-        size_t ok = x86_jcc(b, 0xb);     /* jnp */
-        x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
-        x86_store64(b, RBP, FR(d->rd), RAX);
-        x86_patch_rel32(b, ok, x86_len(b));
+        x86_sse_rr(b, 0x66, 0x2e, t, t); /* NaN? */
+        size_t nan = x86_jcc(b, CC_P);
+        cold_nan(j, nan, x86_len(b), t);
+        fput(b, ra, d->rd, t);
     }
-    if (dyn_check) {
-        size_t done = x86_jmp(b);
-        x86_patch_rel32(b, helper, x86_len(b));
-        slow_call(b, j, (const void *)jit_helper, ji, &s0, ra);
-        x86_patch_rel32(b, done, x86_len(b));
-    }
+    if (dyn_check) cold_call(j, &helper, 1, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
     return 1;
 }
 
@@ -914,7 +1054,7 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
     uint32_t k = e - i;
     *group_end = e;
     int straddle = ji->d.len == 4 && (ji->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2;
-    size_t slow[2], done = 0;
+    size_t slow[2];
     if (!straddle) {
         x86_mov_imm(b, RAX, page);
         x86_alu_rm(b, ALU_CMP, RAX, R15, LAST(1, vpn));
@@ -922,19 +1062,17 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
         x86_test_mi8(b, R15, LAST(1, ok), 1u << VM_ACC_FETCH);
         slow[1] = x86_jcc(b, CC_E);
         x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
-        done = x86_jmp(b);
-        x86_patch_rel32(b, slow[0], x86_len(b));
-        x86_patch_rel32(b, slow[1], x86_len(b));
+        cold_call(j, slow, 2, x86_len(b), (const void *)jit_fetch_group, ji, k, ra, ra);
+        return;
     }
-    spill(b, ra, ra->dirty);
+    spill(b, ra);
     x86_store64(b, RBX, OFF_REM, R13);
     x86_mov_rr(b, RDI, RBX);
     x86_mov_imm(b, RSI, (uint64_t)(uintptr_t)ji);
     x86_mov_imm(b, RDX, k);
     x86_call_abs(b, (const void *)jit_fetch_group);
     emit_check_exit(b, j, i);
-    reload(b, ra, ra->valid);
-    if (!straddle) x86_patch_rel32(b, done, x86_len(b));
+    reload(b, ra);
 }
 
 /* Host code for block `blk` at the cache's current end. 0, or -1 if it did not fit. */
@@ -970,7 +1108,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
         if (cls == VM_RV_CLASS_BRANCH) {
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
             int s1 = rget(&b, &ra, d->rs1, RAX);
-            spill(&b, &ra, ra.dirty);
+            spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             if (d->rs2 == 0) x86_alu_ri(&b, ALU_CMP, s1, 0, 1);
             else if (ra.host[d->rs2] >= 0 && (ra.valid & (1u << d->rs2)))
@@ -984,7 +1122,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
         }
         if (d->op == VM_RV_JAL) {
             rput_imm(&b, &ra, d->rd, pc + d->len);
-            spill(&b, &ra, ra.dirty);
+            spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
@@ -998,7 +1136,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
                 x86_mov_imm(&b, t, pc + d->len);
                 rput(&b, &ra, d->rd, t);
             }
-            spill(&b, &ra, ra.dirty);
+            spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             x86_store64(&b, RBP, OFF_PC, RAX);
             if (!j->nbreak) { /* probe the indirect table */
@@ -1031,10 +1169,11 @@ static int emit_block(struct jit *j, struct jblock *blk)
     /* fell off the end (length limit, or an instruction that ends blocks
      * without jumping: atomics, fence, ecall's successor...) */
     tail = x86_len(&b);
-    spill(&b, &ra, ra.dirty);
+    spill(&b, &ra);
     x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
     emit_goto(&b, j, blk->end);
 done:
+    emit_cold(&b, j);
     if (b.bad) return -1;
     blk->code = j->cc.rx + start;
     if (j->dump) {
@@ -1241,6 +1380,7 @@ static void jit_destroy(void *st)
     vm_jit_cache_fini(&j->cc);
     if (j->dump) fclose(j->dump);
     free(j->meta);
+    free(j->cold);
     free(j);
 }
 
@@ -1250,7 +1390,8 @@ static void *jit_create(vm_hart *h, vm_error *err)
     if (!j) goto nomem;
     j->h = h;
     j->meta = malloc(META_SIZE);
-    if (!j->meta) goto nomem;
+    j->cold = malloc(sizeof *j->cold * MAX_COLD);
+    if (!j->meta || !j->cold) goto nomem;
     j->cp.cnt = j->cpcnt;
     if (vm_jit_cache_init(&j->cc, CACHE_SIZE, err)) {
         jit_destroy(j);

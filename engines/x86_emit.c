@@ -367,6 +367,24 @@ void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y)
     rr_operand(b, x, y);
 }
 
+void x86_movq_xr(x86_buf *b, int x, int reg)
+{
+    x86_byte(b, 0x66);
+    rex(b, 1, x, reg, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x6e);
+    rr_operand(b, x, reg);
+}
+
+void x86_movq_rx(x86_buf *b, int reg, int x)
+{
+    x86_byte(b, 0x66);
+    rex(b, 1, x, reg, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x7e);
+    rr_operand(b, x, reg);
+}
+
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64)
 {
     x86_byte(b, 0xf2);

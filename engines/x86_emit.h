@@ -13,7 +13,7 @@
 enum x86_reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 
 /* condition codes (the low nibble of jcc/setcc) */
-enum x86_cc { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_L = 12,
+enum x86_cc { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_P = 10, CC_L = 12,
               CC_GE = 13, CC_LE = 14, CC_G = 15 };
 
 /* two-operand ALU group: the /digit of 81 and (8*digit + 3) of the r, r/m form */
@@ -70,6 +70,8 @@ void x86_movq_xm(x86_buf *b, int x, int base, int32_t disp);  /* xmm <- qword [m
 void x86_movq_mx(x86_buf *b, int base, int32_t disp, int x);  /* qword [mem] <- xmm */
 void x86_sse_op(x86_buf *b, uint8_t prefix, uint8_t op, int x, int base, int32_t disp); /* op xmm, [mem] */
 void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y);                 /* op xmm, xmm */
+void x86_movq_xr(x86_buf *b, int x, int reg);  /* xmm <- r64 */
+void x86_movq_rx(x86_buf *b, int reg, int x);  /* r64 <- xmm */
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
