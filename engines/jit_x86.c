@@ -288,7 +288,7 @@ static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
  * are slow paths that rejoin it: a slow path spills what was dirty where it
  * branched off and, after its call, reloads what the fast path left valid
  * (slow_call), so both arrive at the join in the same state. */
-static const int8_t cache_host[] = {R12, R14, RDI, R8, R9, R10, R11};
+static const int8_t cache_host[] = {R12, R14, RDI, R8, R9, R10, R11, RSI};
 #define NCACHE ((int)sizeof cache_host)
 
 /* f registers likewise in xmm2..xmm15 (xmm0 and xmm1 are scratch), all
@@ -638,7 +638,10 @@ static int is_store(int op, int *size, int *fp)
 /* A load or store through the inline probe of the translation cache (fast
  * and bare modes) or of the exact mode's last data page; the helper does
  * misses, page-crossing accesses and stores into pages with translated
- * code. */
+ * code. Those pages never have a write entry in the translation cache
+ * (vm_mem.nocache, kept by jit_run and jit_translate), so only the exact
+ * mode's path checks the code-page counts. rdx = address, rcx = index,
+ * rax = tag, then the addend. */
 static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji, int store,
                      int size, int sign, int fp)
 {
@@ -646,70 +649,65 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
     size_t slow[5];
     int ns = 0;
-    int base = rget(b, ra, d->rs1, RSI);
-    if (base != RSI || d->imm) x86_lea(b, RSI, base, (int32_t)d->imm);
+    int base = rget(b, ra, d->rs1, RDX);
+    if (base != RDX || d->imm) x86_lea(b, RDX, base, (int32_t)d->imm);
     struct ra s0 = *ra;
     if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
-        x86_mov_rr(b, RCX, RSI);
+        x86_mov_rr(b, RCX, RDX);
         x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
         x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
         slow[ns++] = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
         slow[ns++] = x86_jcc(b, CC_E);
         if (size > 1) {
-            x86_mov32(b, RCX, RSI);
+            x86_mov32(b, RCX, RDX);
             x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
             x86_alu_ri(b, ALU_CMP, RCX, (int32_t)(VM_PAGE_SIZE - (unsigned)size), 0);
             slow[ns++] = x86_jcc(b, CC_A);
         }
+        if (store) { /* translated code on the page: the helper invalidates */
+            x86_mov_rr(b, RAX, RDX);
+            x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+            x86_alu_ri(b, ALU_AND, RAX, (1 << VM_CODEPAGE_BITS) - 1, 0);
+            x86_alu_rr(b, ALU_ADD, RAX, RAX, 0); /* 16-bit counts */
+            x86_index(b, RAX);
+            x86_cmp_mi(b, RBX, OFF_CP, 0, 2);
+            x86_index(b, -1);
+            slow[ns++] = x86_jcc(b, CC_NE);
+        }
+        x86_inc_m64(b, R15, LAST(0, n)); /* the hit vm_mem_ptr would credit */
+        x86_load64(b, RAX, R15, LAST(0, addend));
     } else {
         /* the translation cache (fast and bare modes), indexed by the
          * access's first page and compared with its last: an access that
          * crosses a page never hits (as in QEMU's softmmu) */
-        x86_mov32(b, RCX, RSI);
+        x86_mov32(b, RCX, RDX);
         x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
         x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
-        if (size > 1) x86_lea(b, RAX, RSI, size - 1);
-        else x86_mov_rr(b, RAX, RSI);
+        if (size > 1) x86_lea(b, RAX, RDX, size - 1);
+        else x86_mov_rr(b, RAX, RDX);
         x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
         x86_index(b, RCX);
         x86_alu_rm(b, ALU_CMP, RAX, R15, TC(acc));
-        x86_index(b, -1);
         slow[ns++] = x86_jcc(b, CC_NE);
-    }
-    if (store) { /* translated code on the page: the helper invalidates */
-        x86_mov_rr(b, RAX, RSI);
-        x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
-        x86_alu_ri(b, ALU_AND, RAX, (1 << VM_CODEPAGE_BITS) - 1, 0);
-        x86_alu_rr(b, ALU_ADD, RAX, RAX, 0); /* 16-bit counts */
-        x86_index(b, RAX);
-        x86_cmp_mi(b, RBX, OFF_CP, 0, 2);
-        x86_index(b, -1);
-        slow[ns++] = x86_jcc(b, CC_NE);
-    }
-    if (j->exact) {
-        x86_inc_m64(b, R15, LAST(0, n)); /* the hit vm_mem_ptr would credit */
-        x86_load64(b, RDX, R15, LAST(0, addend));
-    } else {
-        x86_index(b, RCX);
-        x86_load64(b, RDX, R15, TC(acc) + 8);
+        x86_load64(b, RAX, R15, TC(acc) + 8);
         x86_index(b, -1);
     }
     if (store) {
         int v;
         if (fp) {
-            fget_gpr(b, ra, d->rs2, RAX);
-            v = RAX;
+            fget_gpr(b, ra, d->rs2, RCX);
+            v = RCX;
         } else {
-            v = rget(b, ra, d->rs2, RAX);
+            v = rget(b, ra, d->rs2, RCX);
         }
-        x86_index(b, RSI);
-        x86_store_n(b, RDX, 0, v, size);
+        x86_index(b, RDX);
+        x86_store_n(b, RAX, 0, v, size);
         x86_index(b, -1);
     } else {
         int t = fp ? RAX : rdst(ra, d->rd, RAX);
-        x86_index(b, RSI);
-        x86_load_ext(b, t, RDX, 0, size, sign);
+        x86_index(b, RDX);
+        x86_load_ext(b, t, RAX, 0, size, sign);
         x86_index(b, -1);
         if (fp && size == 4) {
             x86_mov_imm(b, RCX, 0xffffffff00000000ull);
@@ -828,15 +826,15 @@ static int emit_muldiv(x86_buf *b, struct ra *ra, const vm_rv_insn *d)
     case VM_RV_MULH: case VM_RV_MULHU: case VM_RV_MULHSU: {
         if (!d->rd) return 1;
         int a = rget(b, ra, d->rs1, RAX);
-        int s = rget(b, ra, d->rs2, RSI);
+        int s = rget(b, ra, d->rs2, RCX);
         if (a != RAX) x86_mov_rr(b, RAX, a);
         x86_unary(b, op == VM_RV_MULH ? X86_IMUL1 : X86_MUL, s, 1);
-        if (op == VM_RV_MULHSU) { /* mulhu(a, b) - (a < 0 ? b : 0) */
-            if (a != RAX) x86_mov_rr(b, RCX, a); /* a host register survives mul */
-            else x86_load64(b, RCX, RBP, XR(d->rs1));
-            x86_shift_ri(b, SH_SAR, RCX, 63, 1);
-            x86_alu_rr(b, ALU_AND, RCX, s, 1);
-            x86_alu_rr(b, ALU_SUB, RDX, RCX, 1);
+        if (op == VM_RV_MULHSU) { /* mulhu(a, b) - (a < 0 ? b : 0); rax is free */
+            if (a != RAX) x86_mov_rr(b, RAX, a); /* a host register survives mul */
+            else x86_load64(b, RAX, RBP, XR(d->rs1));
+            x86_shift_ri(b, SH_SAR, RAX, 63, 1);
+            x86_alu_rr(b, ALU_AND, RAX, s, 1);
+            x86_alu_rr(b, ALU_SUB, RDX, RAX, 1);
         }
         rput(b, ra, d->rd, RDX);
         return 1;
@@ -853,7 +851,7 @@ static int emit_muldiv(x86_buf *b, struct ra *ra, const vm_rv_insn *d)
     }
     if (!d->rd) return 1;
     int a = rget(b, ra, d->rs1, RAX);
-    int s = rget(b, ra, d->rs2, RSI);
+    int s = rget(b, ra, d->rs2, RCX);
     if (a != RAX) x86_mov_rr(b, RAX, a);
     x86_alu_ri(b, ALU_CMP, s, 0, w64);
     size_t zero = x86_jcc(b, CC_E), minus1 = 0, done2 = 0;
@@ -1190,6 +1188,16 @@ done:
     return 0;
 }
 
+/* Stores to [start, end) must miss the translation cache from now on
+ * (vm_mem.nocache: the pages' counts are nonzero now). */
+static void nocache_pages(struct jit *j, uint64_t start, uint64_t end)
+{
+    for (uint64_t vpn = start >> VM_PAGE_SHIFT; vpn <= (end - 1) >> VM_PAGE_SHIFT; vpn++) {
+        struct vm_tcache_entry *t = &j->mem->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
+        if (t->vpn == vpn) t->vpn = ~0ull;
+    }
+}
+
 /* Translate the block at pc. NULL and *fault = 1: its first fetch faults
  * (*f); NULL and *fault = 0: it cannot be translated (run it by the
  * fallback). */
@@ -1222,6 +1230,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
             continue;
         }
         j->meta_used += msize;
+        nocache_pages(j, pc, end);
         unsigned hs = hslot(pc);
         blk->hnext = j->ht[hs];
         j->ht[hs] = blk;
@@ -1275,6 +1284,11 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
     j->mem = h->mem;
     j->budget = j->remaining = budget;
     uint32_t host_fp = vm_fpu_enter();
+    /* no cached store may reach a page with translated code (see emit_mem):
+     * entries made while another engine ran are dropped */
+    h->mem->nocache = j->cpcnt;
+    h->mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
+    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) h->mem->tc[VM_ACC_WRITE][i].vpn = ~0ull;
     if (vm_hart_fetch_exact(h) != j->exact || (h->nbreak != 0) != j->nbreak) {
         jit_flush(j);
         j->exact = vm_hart_fetch_exact(h);
@@ -1341,6 +1355,7 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
         }
     }
     c->x[0] = 0;
+    h->mem->nocache = NULL;
     vm_fpu_leave(c, host_fp);
     c->insns += budget - j->remaining;
     return stop;

@@ -744,6 +744,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         m->wtc.addend = host_page - (vpn << VM_PAGE_SHIFT);
         return (void *)(host_page + (va & VM_PAGE_MASK));
     }
+    if (acc == VM_ACC_WRITE && m->nocache && m->nocache[vpn & m->nocache_mask])
+        return (void *)(host_page + (va & VM_PAGE_MASK));
     struct vm_tcache_entry *t = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
     t->vpn = vpn;
     t->addend = host_page - (vpn << VM_PAGE_SHIFT);

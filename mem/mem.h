@@ -138,6 +138,12 @@ typedef struct vm_mem {
     struct vm_tcache_entry wtc;  /* fast/bare: the last watched page stored to (slow path only) */
     int watch_hit;               /* a write overlapped a watch since this was cleared */
     uint64_t watch_hit_va, watch_hit_len; /* the first such write */
+    /* Pages whose stores tc must not cache, so that every store to them
+     * reaches the slow path: an engine's pages with translated code (the
+     * JIT sets this while it runs). Nonzero counts, indexed by page number
+     * & nocache_mask; NULL: none. */
+    const uint16_t *nocache;
+    uint64_t nocache_mask;
 } vm_mem;
 
 /* Result of a failed translation, for the guest's fault. */
