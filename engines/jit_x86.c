@@ -67,13 +67,26 @@ struct jinsn {
     uint64_t idx; /* in its block */
 };
 
+/* A superblock: up to MAX_SEG runs of consecutive instructions, each but
+ * the last ending in a conditional branch (continued at its fall-through,
+ * the taken side leaves) or a jal (continued at its target). */
+#define MAX_SEG 4
+
 struct jblock {
-    uint64_t pc, end;
+    uint64_t pc, end; /* entry; end of the last segment (fall-off exit) */
     struct jblock *hnext;
     uint8_t *code; /* executable address */
-    uint32_t n;
+    uint32_t n, nseg;
+    uint64_t seg[MAX_SEG][2]; /* [start, end) of each segment */
     struct jinsn ins[];
 };
+
+static int blk_overlaps(const struct jblock *b, uint64_t va, uint64_t end)
+{
+    for (uint32_t s = 0; s < b->nseg; s++)
+        if (b->seg[s][0] < end && va < b->seg[s][1]) return 1;
+    return 0;
+}
 
 struct jit {
     /* read and written by generated code: keep first (small displacements) */
@@ -89,6 +102,7 @@ struct jit {
     int flush_pending;
     int exact;                  /* translated for the TLB model's exact mode */
     int nbreak;                 /* breakpoints at translation (chaining off if any) */
+    int superblocks;            /* translate through branches and jal (option "superblocks") */
     vm_jit_cache cc;
     size_t prologue_end;        /* offset of the first block in the cache */
     int (*enter)(struct jit *, const uint8_t *code);
@@ -142,7 +156,7 @@ static int smc_check(struct jit *j, uint64_t va, unsigned size)
     for (size_t off = 0; off < j->meta_used;) {
         struct jblock *b = (struct jblock *)(j->meta + off);
         off += sizeof *b + sizeof(struct jinsn) * b->n;
-        if (b->pc < va + size && va < b->end) {
+        if (blk_overlaps(b, va, va + size)) {
             j->flush_pending = 1;
             return 1;
         }
@@ -521,7 +535,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
  * straight-line code with only not-taken branches: a helper call (branched
  * to in state s0, rejoining the fast path, which left s1, at `resume`: see
  * "guest registers in host registers"), or a NaN result made canonical. */
-enum { COLD_CALL, COLD_NAN };
+enum { COLD_CALL, COLD_NAN, COLD_EXIT };
 
 struct cold {
     int kind, nfrom;
@@ -529,7 +543,8 @@ struct cold {
     size_t resume;
     const void *fn; /* COLD_CALL: fn(j, ji[, k]) */
     const struct jinsn *ji;
-    uint64_t k;     /* 0, or a third argument */
+    uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc */
+    uint32_t retired; /* COLD_EXIT: instructions of the block retired */
     int xmm;        /* COLD_NAN: the result's register */
     struct ra s0, s1;
 };
@@ -561,11 +576,32 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm)
     c->xmm = xmm;
 }
 
+/* A superblock's side exit (a taken branch inside it) */
+static void cold_exit(struct jit *j, size_t from, const struct ra *s0, uint64_t target,
+                      uint32_t retired)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_EXIT;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->s0 = *s0;
+    c->k = target;
+    c->retired = retired;
+}
+
+static void emit_goto(x86_buf *b, struct jit *j, uint64_t target);
+
 static void emit_cold(x86_buf *b, struct jit *j)
 {
     for (int i = 0; i < j->ncold; i++) {
         const struct cold *c = &j->cold[i];
         for (int f = 0; f < c->nfrom; f++) x86_patch_rel32(b, c->from[f], x86_len(b));
+        if (c->kind == COLD_EXIT) {
+            spill(b, &c->s0);
+            x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
+            emit_goto(b, j, c->k);
+            continue;
+        }
         if (c->kind == COLD_NAN) {
             x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
             x86_movq_xr(b, c->xmm, RAX);
@@ -1021,8 +1057,8 @@ static int exact_barrier(const vm_rv_insn *d)
     int size, sign, fp;
     if (is_load(d->op, &size, &sign, &fp) || is_store(d->op, &size, &fp)) return 1;
     switch (vm_rv_op_class(d->op)) {
-    case VM_RV_CLASS_ALU: case VM_RV_CLASS_BRANCH: case VM_RV_CLASS_JUMP: return 0;
-    case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: return 0; /* all native */
+    case VM_RV_CLASS_ALU: case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: return 0; /* all native */
+    case VM_RV_CLASS_BRANCH: case VM_RV_CLASS_JUMP: return 1; /* a superblock may leave there */
     }
     return 1;
 }
@@ -1106,13 +1142,20 @@ static int emit_block(struct jit *j, struct jblock *blk)
         if (cls == VM_RV_CLASS_BRANCH) {
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
             int s1 = rget(&b, &ra, d->rs1, RAX);
-            spill(&b, &ra);
-            x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+            int mid = i + 1 < n; /* a superblock goes on at the fall-through */
+            if (!mid) {
+                spill(&b, &ra);
+                x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
+            }
             if (d->rs2 == 0) x86_alu_ri(&b, ALU_CMP, s1, 0, 1);
             else if (ra.host[d->rs2] >= 0 && (ra.valid & (1u << d->rs2)))
                 x86_alu_rr(&b, ALU_CMP, s1, ra.host[d->rs2], 1);
             else x86_alu_rm(&b, ALU_CMP, s1, RBP, XR(d->rs2));
             size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
+            if (mid) {
+                cold_exit(j, taken, &ra, pc + (uint64_t)d->imm, i + 1);
+                continue;
+            }
             emit_goto(&b, j, pc + d->len);
             x86_patch_rel32(&b, taken, x86_len(&b));
             emit_goto(&b, j, pc + (uint64_t)d->imm);
@@ -1120,6 +1163,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
         }
         if (d->op == VM_RV_JAL) {
             rput_imm(&b, &ra, d->rd, pc + d->len);
+            if (i + 1 < n) continue; /* a superblock goes on at the target */
             spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
             emit_goto(&b, j, pc + (uint64_t)d->imm);
@@ -1205,32 +1249,67 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
 {
     uint64_t t0 = now_ns();
     vm_rv_insn d[VM_BLOCK_MAX];
-    uint64_t end;
+    uint64_t ipc[VM_BLOCK_MAX], seg[MAX_SEG][2];
+    int n = 0, nseg = 0;
+    uint64_t p = pc;
     *fault = 0;
-    int n = vm_block_decode(j->h, pc, VM_BLOCK_MAX, j->exact, d, &end, f);
-    if (n == 0) {
-        *fault = 1;
-        return NULL;
+    for (;;) {
+        uint64_t end;
+        vm_mem_fault f2;
+        int k = vm_block_decode(j->h, p, VM_BLOCK_MAX - n, j->exact, d + n, &end, nseg ? &f2 : f);
+        if (k == 0) {
+            if (nseg) break;
+            *fault = 1;
+            return NULL;
+        }
+        for (int i = 0; i < k; i++) ipc[n + i] = i ? ipc[n + i - 1] + d[n + i - 1].len : p;
+        n += k;
+        seg[nseg][0] = p;
+        seg[nseg][1] = end;
+        nseg++;
+        const vm_rv_insn *last = &d[n - 1];
+        uint64_t next;
+        if (vm_rv_op_class(last->op) == VM_RV_CLASS_BRANCH) next = end;
+        else if (last->op == VM_RV_JAL) next = ipc[n - 1] + (uint64_t)last->imm;
+        else break;
+        if (!j->superblocks || nseg == MAX_SEG || n + 4 > VM_BLOCK_MAX || j->nbreak) break;
+        int seen = 0;
+        for (int s = 0; s < nseg; s++) seen |= next >= seg[s][0] && next < seg[s][1];
+        if (seen) break; /* a loop: the block's own entry or body */
+        /* the quiet decode of the exact mode must not fault: that would make
+         * a counted fetch the guest may never make */
+        uint16_t h16;
+        if (j->exact && (vm_mem_read_force(j->mem, next, &h16, 2) ||
+                         ((h16 & 3) == 3 && vm_mem_read_force(j->mem, next + 2, &h16, 2))))
+            break;
+        p = next;
     }
     size_t msize = sizeof(struct jblock) + sizeof(struct jinsn) * (size_t)n;
     for (int attempt = 0; attempt < 2; attempt++) {
         if (attempt || j->meta_used + msize > META_SIZE || j->cc.size - j->cc.used < 256) jit_flush(j);
-        if (vm_codepages_add(&j->cp, pc, end, +1)) continue;
+        int added = 0;
+        while (added < nseg && !vm_codepages_add(&j->cp, seg[added][0], seg[added][1], +1)) added++;
+        if (added < nseg) {
+            while (added--) vm_codepages_add(&j->cp, seg[added][0], seg[added][1], -1);
+            continue;
+        }
         struct jblock *blk = (struct jblock *)(j->meta + j->meta_used);
         blk->pc = pc;
-        blk->end = end;
+        blk->end = seg[nseg - 1][1];
         blk->n = (uint32_t)n;
+        blk->nseg = (uint32_t)nseg;
+        memcpy(blk->seg, seg, sizeof seg[0] * (size_t)nseg);
         for (int i = 0; i < n; i++) {
             blk->ins[i].d = d[i];
-            blk->ins[i].pc = i ? blk->ins[i - 1].pc + d[i - 1].len : pc;
+            blk->ins[i].pc = ipc[i];
             blk->ins[i].idx = (uint64_t)i;
         }
         if (emit_block(j, blk)) {
-            vm_codepages_add(&j->cp, pc, end, -1);
+            for (int s = 0; s < nseg; s++) vm_codepages_add(&j->cp, seg[s][0], seg[s][1], -1);
             continue;
         }
         j->meta_used += msize;
-        nocache_pages(j, pc, end);
+        for (int s = 0; s < nseg; s++) nocache_pages(j, seg[s][0], seg[s][1]);
         unsigned hs = hslot(pc);
         blk->hnext = j->ht[hs];
         j->ht[hs] = blk;
@@ -1256,19 +1335,21 @@ static void jit_link(struct jit *j, uint8_t *site, const struct jblock *blk)
 
 /* Run k instructions of the block at pc one at a time (the budget ends
  * inside it, or it could not be translated). Returns -1 to go on, or a stop. */
-static int jit_fallback(struct jit *j, const vm_rv_insn *d, int k, uint64_t pc)
+static int jit_fallback(struct jit *j, const struct jinsn *ins, int k)
 {
     vm_cpu *c = &j->h->cpu;
     for (int i = 0; i < k; i++) {
-        struct jinsn ji = {.d = d[i], .pc = pc, .idx = 0};
+        struct jinsn ji = ins[i];
         uint64_t next;
+        if (ji.pc != c->pc) return -1; /* a branch left the superblock */
+        ji.idx = 0;
         if (j->exact && jit_fetch(j, &ji) != H_CONT) return VM_STOP_TRAP;
-        int r = jit_exec(j, &d[i], pc, 0, &next);
+        int r = jit_exec(j, &ji.d, ji.pc, 0, &next);
         j->fallback_insns++;
         if (r == H_TRAP) return VM_STOP_TRAP;
         j->remaining--;
         if (r == H_RETIRED) return j->stop;
-        pc = c->pc = next;
+        c->pc = next;
     }
     return -1;
 }
@@ -1316,10 +1397,11 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
                     stop = VM_STOP_TRAP;
                     break;
                 }
-                vm_rv_insn d[VM_BLOCK_MAX];
+                vm_rv_insn d[1];
                 uint64_t end;
                 int k = vm_block_decode(h, pc, 1, j->exact, d, &end, &f);
-                int r = jit_fallback(j, d, k, pc);
+                struct jinsn one = {.d = d[0], .pc = pc, .idx = 0};
+                int r = jit_fallback(j, &one, k);
                 if (r >= 0) {
                     stop = r;
                     break;
@@ -1328,9 +1410,7 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
             }
         }
         if (blk->n > j->remaining) {
-            vm_rv_insn d[VM_BLOCK_MAX];
-            for (uint32_t i = 0; i < blk->n; i++) d[i] = blk->ins[i].d;
-            int r = jit_fallback(j, d, (int)j->remaining, pc);
+            int r = jit_fallback(j, blk->ins, (int)j->remaining);
             if (r >= 0) {
                 stop = r;
                 break;
@@ -1415,6 +1495,7 @@ static void *jit_create(vm_hart *h, vm_error *err)
     if (emit_prologue(j)) goto nomem;
     j->exact = vm_hart_fetch_exact(h);
     j->nbreak = h->nbreak != 0;
+    j->superblocks = 1;
     jit_flush(j);
     j->flushes = 0;
     return j;
@@ -1435,7 +1516,7 @@ static void jit_invalidate(void *st, uint64_t va, uint64_t len)
     for (size_t off = 0; off < j->meta_used;) {
         struct jblock *b = (struct jblock *)(j->meta + off);
         off += sizeof *b + sizeof(struct jinsn) * b->n;
-        if (b->pc < end && va < b->end) {
+        if (blk_overlaps(b, va, end)) {
             jit_flush(j);
             return;
         }
@@ -1473,8 +1554,17 @@ static int jit_option(void *st, const char *key, const char *value, vm_error *er
         jit_flush(j);
         return 0;
     }
+    if (!strcmp(key, "superblocks")) { /* translate through branches and jal (default on) */
+        int on = !strcmp(value, "on") || !strcmp(value, "1");
+        if (!on && strcmp(value, "off") && strcmp(value, "0"))
+            return vm_error_set(err, VM_EINVAL, "jit: superblocks %s: expected on or off", value);
+        j->superblocks = on;
+        jit_flush(j);
+        return 0;
+    }
     if (strcmp(key, "dump"))
-        return vm_error_set(err, VM_EINVAL, "jit: no option '%s' (options: dump, cache)", key);
+        return vm_error_set(err, VM_EINVAL, "jit: no option '%s' (options: dump, cache, superblocks)",
+                            key);
     if (!vm_x86_available())
         return vm_error_set(err, VM_EINVAL, "jit: dump needs Zydis (this vmlab was built without)");
     FILE *f = strcmp(value, "-") ? fopen(value, "w") : fdopen(dup(2), "w");
