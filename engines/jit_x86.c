@@ -763,6 +763,43 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
  * RISC-V's canonical NaN. Comparisons: feq is quiet (ucomisd), flt/fle
  * signal on any NaN (comisd). The sign-injection and move operations are
  * integer code. 0: no native code (use the helper). */
+/* fcvt.d.l, fcvt.w.d, fcvt.l.d in RNE (static, or dynamic with frm RNE)
+ * or, to integer, RTZ. x86 answers an invalid conversion (NaN, out of
+ * range) with the "integer indefinite" INT_MIN, and so does a valid one of
+ * exactly INT_MIN: the helper then redoes it with RISC-V's saturation (the
+ * flags x86 raised are the ones RISC-V raises). */
+static int emit_fcvt(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    int to_int = d->op != VM_RV_FCVT_D_L, trunc = to_int && d->rm == 1;
+    if (d->rm != 0 && d->rm != 7 && !trunc) return 0;
+    struct ra s0 = *ra;
+    size_t slow[2];
+    int ns = 0;
+    if (d->rm == 7) {
+        x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
+        slow[ns++] = x86_jcc(b, CC_NE);
+    }
+    if (!to_int) {
+        int x = rget(b, ra, d->rs1, RAX);
+        int t = fdst(ra, d->rd, 0);
+        x86_cvtsi2sd(b, t, x, 1);
+        fput(b, ra, d->rd, t);
+    } else {
+        int w64 = d->op == VM_RV_FCVT_L_D;
+        int x = fget(b, ra, d->rs1, 0);
+        int t = rdst(ra, d->rd, RAX);
+        x86_cvtsd2si(b, t, x, w64, trunc);
+        x86_alu_ri(b, ALU_CMP, t, 1, w64); /* overflows only for INT_MIN */
+        slow[ns++] = x86_jcc(b, 0); /* jo */
+        s0 = *ra;
+        if (!w64) x86_movsxd(b, t, t);
+        rput(b, ra, d->rd, t);
+    }
+    cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+    return 1;
+}
+
 static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
 {
     const vm_rv_insn *d = &ji->d;
@@ -805,6 +842,19 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         }
         fput_gpr(b, ra, d->rd, RAX);
         return 1;
+    case VM_RV_FCVT_D_W: case VM_RV_FCVT_D_WU: { /* exact: no rounding */
+        int x = rget(b, ra, d->rs1, RAX);
+        int t = fdst(ra, d->rd, 0);
+        if (d->op == VM_RV_FCVT_D_WU) {
+            x86_mov32(b, RAX, x);
+            x86_cvtsi2sd(b, t, RAX, 1);
+        } else {
+            x86_cvtsi2sd(b, t, x, 0);
+        }
+        fput(b, ra, d->rd, t);
+        return 1;
+    }
+    case VM_RV_FCVT_D_L: case VM_RV_FCVT_W_D: case VM_RV_FCVT_L_D: return emit_fcvt(b, j, ra, ji);
     default: return 0;
     }
     size_t helper = 0;

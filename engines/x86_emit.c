@@ -385,6 +385,15 @@ void x86_movq_rx(x86_buf *b, int reg, int x)
     rr_operand(b, x, reg);
 }
 
+void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc)
+{
+    x86_byte(b, 0xf2);
+    rex(b, w64, reg, x, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, trunc ? 0x2c : 0x2d);
+    rr_operand(b, reg, x);
+}
+
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64)
 {
     x86_byte(b, 0xf2);

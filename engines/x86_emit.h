@@ -72,6 +72,8 @@ void x86_sse_op(x86_buf *b, uint8_t prefix, uint8_t op, int x, int base, int32_t
 void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y);                 /* op xmm, xmm */
 void x86_movq_xr(x86_buf *b, int x, int reg);  /* xmm <- r64 */
 void x86_movq_rx(x86_buf *b, int reg, int x);  /* r64 <- xmm */
+/* reg = (int) xmm, truncated (cvttsd2si) or rounded by MXCSR (cvtsd2si) */
+void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc);
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
