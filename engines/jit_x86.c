@@ -49,6 +49,7 @@
 #include "engines/memacc.h"
 #include "engines/semantics.h"
 #include "engines/x86_emit.h"
+#include "trace/trace_engine.h"
 #include "vmlab/riscv.h"
 #include "vmlab/x86.h"
 
@@ -103,6 +104,8 @@ struct jit {
     int exact;                  /* translated for the TLB model's exact mode */
     int nbreak;                 /* breakpoints at translation (chaining off if any) */
     int superblocks;            /* translate through branches and jal (option "superblocks") */
+    int traced;                 /* translating for fine-grained trace events (see emit_block) */
+    uint64_t live_blocks;       /* blocks in the cache */
     vm_jit_cache cc;
     size_t prologue_end;        /* offset of the first block in the cache */
     int (*enter)(struct jit *, const uint8_t *code);
@@ -190,11 +193,17 @@ static int jit_exec(struct jit *j, const vm_rv_insn *d, uint64_t pc, uint64_t id
 #define SET_RD(v) (x[d->rd] = (v))
 #define JUMP(t) (next = (t))
 #define BRANCH(cond) do { if (cond) next = pc + (uint64_t)d->imm; } while (0)
-#define LOAD(va, size, var) do { if (vm_eng_load(h, (va), (size), &(var))) goto trap; } while (0)
+#define LOAD(va, size, var)                                                                  \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        if (vm_eng_load(h, va_, (size), &(var))) goto trap;                                  \
+        VM_TRACE(h->trace, mem_read, va_, vm_trace_paddr(h->mem, va_), (size));              \
+    } while (0)
 #define STORE(va, size, val)                                                                 \
     do {                                                                                     \
         uint64_t va_ = (va);                                                                 \
         if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
+        VM_TRACE(h->trace, mem_write, va_, vm_trace_paddr(h->mem, va_), (size));             \
         smc |= smc_check(j, va_, (size));                                                    \
     } while (0)
 #define AMO_PTR(p, va, size, acc)                                                            \
@@ -208,6 +217,7 @@ static int jit_exec(struct jit *j, const vm_rv_insn *d, uint64_t pc, uint64_t id
 #define ECALL() do { x[0] = 0; c->pc = next; j->stop = VM_STOP_ECALL; return H_RETIRED; } while (0)
 #define FENCE_I() (j->flush_pending = 1, smc = 1)
 #define SEM_OP(id, ...) case VM_RV_##id: { __VA_ARGS__; } break;
+    VM_TRACE(h->trace, insn, pc, d->raw, RETIRED);
     switch (d->op) {
 #include "engines/semantics_ops.h"
     default:
@@ -240,7 +250,23 @@ static int jit_helper(struct jit *j, const struct jinsn *ji)
 {
     uint64_t next;
     j->helper_calls++;
-    return jit_exec(j, &ji->d, ji->pc, ji->idx, &next);
+    int r = jit_exec(j, &ji->d, ji->pc, ji->idx, &next);
+    if (r == H_CONT) {
+        int cls = vm_rv_op_class(ji->d.op);
+        /* control transfers come here only in traced blocks: leave to `next` */
+        if (cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP) {
+            j->h->cpu.pc = next;
+            j->stop = -1;
+            return H_RETIRED;
+        }
+    }
+    return r;
+}
+
+/* A traced block starts (block_exec). */
+static void jit_trace_block(struct jit *j, const struct jblock *b)
+{
+    VM_TRACE(j->h->trace, block_exec, b->pc, b->n);
 }
 
 /* The TLB model's exact mode: the instruction fetch the interpreter makes. */
@@ -275,6 +301,8 @@ static inline unsigned jslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u <<
 
 static void jit_flush(struct jit *j)
 {
+    if (j->live_blocks) VM_TRACE(j->h->trace, jit_flush, "jit", j->live_blocks);
+    j->live_blocks = 0;
     memset(j->ht, 0, sizeof j->ht);
     for (unsigned i = 0; i < (1u << JT_BITS); i++) j->jt[i].pc = 1; /* no block has an odd pc */
     j->cc.used = j->prologue_end;
@@ -1180,6 +1208,11 @@ static int emit_block(struct jit *j, struct jblock *blk)
     emit_exit(&b, j, EXIT_LOOKUP);
     x86_patch_rel32(&b, fits, x86_len(&b));
 
+    if (j->traced) { /* block_exec, then every instruction by the helper (which traces) */
+        x86_mov_rr(&b, RDI, RBX);
+        x86_mov_imm(&b, RSI, (uint64_t)(uintptr_t)blk);
+        x86_call_abs(&b, (const void *)jit_trace_block);
+    }
     uint32_t group_end = 0; /* exact mode: instructions [i, group_end) have their fetches made */
     for (uint32_t i = 0; i < n; i++) {
         const struct jinsn *ji = &blk->ins[i];
@@ -1188,6 +1221,10 @@ static int emit_block(struct jit *j, struct jblock *blk)
         int size, sign, fp;
         offs[i] = x86_len(&b);
         if (j->exact && i >= group_end) emit_fetches(&b, j, &ra, blk, i, &group_end);
+        if (j->traced) {
+            emit_helper(&b, j, &ra, ji);
+            continue;
+        }
         int cls = vm_rv_op_class(d->op);
         if (cls == VM_RV_CLASS_BRANCH) {
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
@@ -1297,9 +1334,10 @@ static void nocache_pages(struct jit *j, uint64_t start, uint64_t end)
  * fallback). */
 static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f, int *fault)
 {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = now_ns(), host0 = j->host_bytes;
     vm_rv_insn d[VM_BLOCK_MAX];
     uint64_t ipc[VM_BLOCK_MAX], seg[MAX_SEG][2];
+    j->traced = j->h->trace != NULL;
     int n = 0, nseg = 0;
     uint64_t p = pc;
     *fault = 0;
@@ -1322,7 +1360,8 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
         if (vm_rv_op_class(last->op) == VM_RV_CLASS_BRANCH) next = end;
         else if (last->op == VM_RV_JAL) next = ipc[n - 1] + (uint64_t)last->imm;
         else break;
-        if (!j->superblocks || nseg == MAX_SEG || n + 4 > VM_BLOCK_MAX || j->nbreak) break;
+        if (!j->superblocks || j->traced || nseg == MAX_SEG || n + 4 > VM_BLOCK_MAX || j->nbreak)
+            break;
         int seen = 0;
         for (int s = 0; s < nseg; s++) seen |= next >= seg[s][0] && next < seg[s][1];
         if (seen) break; /* a loop: the block's own entry or body */
@@ -1366,6 +1405,10 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
         j->jt[jslot(pc)].pc = pc;
         j->jt[jslot(pc)].code = blk->code;
         j->blocks++;
+        j->live_blocks++;
+        uint64_t gsize = 0;
+        for (int s = 0; s < nseg; s++) gsize += seg[s][1] - seg[s][0];
+        VM_TRACE(j->h->trace, block_translate, pc, gsize, j->host_bytes - host0);
         j->translate_ns += now_ns() - t0;
         return blk;
     }
