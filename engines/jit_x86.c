@@ -1,39 +1,42 @@
 /*
- * The x86-64 JIT: guest basic blocks (engines/block.h) become host code in a
- * W^X code cache (jit_cache.h), chained to each other by patched direct
- * jumps, with a hash of guest pc -> host code for indirect jumps.
+ * The x86-64 JIT: guest superblocks (engines/block.h, through conditional
+ * branches and jal) become host code in a W^X code cache (jit_cache.h),
+ * chained to each other by patched direct jumps, with a table of guest pc
+ * -> host code for indirect jumps. doc/engines.md has the whole story.
  *
  * Code layout. Generated code runs with
  *     rbx = struct jit (this engine), rbp = vm_cpu (guest registers at
  *     [rbp + 8*r]), r13 = instructions the budget still allows,
- *     r15 = vm_mem (translation cache); r12, r14, rdi, r8-r11 cache guest
- *     registers (see "guest registers in host registers")
+ *     r15 = vm_mem (translation cache); r12, r14, rdi, r8-r11, rsi and
+ *     xmm2-xmm15 cache guest registers within a block (see "guest
+ *     registers in host registers")
  * entered through a prologue at the start of the cache, which saves the
  * callee-saved registers and jumps to a block; every exit jumps back to the
- * common epilogue with eax = why (EXIT_*). Guest registers live in vm_cpu,
- * each instruction loads and stores them (no host register allocation yet).
+ * common epilogue with eax = why (EXIT_*).
  *
  * A block: `cmp r13, N; jb budget-exit` (so budget ends are exact: a block
- * that does not fit is run by the instruction-at-a-time fallback), the body,
- * `sub r13, N`, then the exits: for a direct target `jmp rel32` whose field
- * first points at the very next bytes, a stub that stores the target pc and
- * asks the dispatcher to chain (it patches the rel32 to the target block);
- * for jalr an inline probe of the indirect table; else back to the dispatcher.
+ * that does not fit is run by the instruction-at-a-time fallback), the body
+ * as straight-line code, `sub r13, N`, then the exits: for a direct target
+ * `jmp rel32` whose field first points at the very next bytes, a stub that
+ * stores the target pc and asks the dispatcher to chain (it patches the
+ * rel32 to the target block); for jalr an inline probe of the indirect
+ * table; else back to the dispatcher. Slow paths and side exits follow, out
+ * of line ("cold paths").
  *
- * Native: the integer ALU ops, mul/mulw, lui/auipc, branches, jal, jalr, and
- * (fast or bare --tlb-mode) loads and stores through an inline probe of the
- * address space's translation cache, stores also checking the code-page
- * counts. Everything else — div/rem, mulh*, CSRs, atomics, F/D arithmetic,
- * ecall, and every memory access in the TLB model's exact mode, where each
- * instruction's fetch is also made by a helper — calls jit_helper, which
- * executes one instruction with the shared semantics (semantics_ops.h) and
- * says whether to go on or leave (trap: not retired; ecall, SMC, fence.i:
- * retired). Exits therefore always leave c->pc and the count exact.
+ * Native: the integer ALU and M operations, lui/auipc, branches, jal, jalr,
+ * loads and stores through an inline probe of the translation cache (fast,
+ * bare) or of the exact mode's last page, the common double-precision
+ * operations and conversions. Everything else — CSRs, atomics, single
+ * precision, FMA, ecall — calls jit_helper, which executes one instruction
+ * with the shared semantics (semantics_ops.h) and says whether to go on or
+ * leave (trap: not retired; ecall, SMC, fence.i: retired). Exits therefore
+ * always leave c->pc and the count exact.
  *
- * Invalidation is global: a store into translated code (found by the helper,
- * or by the inline path's code-page check sending the store to the helper),
- * fence.i, or an invalidate() overlapping a block flushes the whole cache at
- * the next dispatch, as does a full cache. Chains never outlive their target.
+ * Invalidation is global: a store into translated code (found by the helper:
+ * pages with code never get a store entry in the translation cache, and the
+ * exact mode's inline path checks the code-page counts), fence.i, or an
+ * invalidate() overlapping a block flushes the whole cache at the next
+ * dispatch, as does a full cache. Chains never outlive their target.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -59,7 +62,7 @@
 #define JT_BITS 12
 #define MAX_BLOCK_CODE 65536 /* host bytes one block may need at most */
 
-enum { EXIT_LOOKUP = 0, EXIT_CHAIN = 1, EXIT_STOP = 2 };
+enum { EXIT_LOOKUP = 0, EXIT_CHAIN = 1, EXIT_STOP = 2, EXIT_FALLBACK = 3 };
 enum { H_CONT = 0, H_TRAP = 1, H_RETIRED = 2 };
 
 struct jinsn {
@@ -105,6 +108,8 @@ struct jit {
     int nbreak;                 /* breakpoints at translation (chaining off if any) */
     int superblocks;            /* translate through branches and jal (option "superblocks") */
     int traced;                 /* translating for fine-grained trace events (see emit_block) */
+    int frm_checked;            /* the block being emitted checked frm == RNE at its entry */
+    int fma;                    /* the host has FMA3 */
     uint64_t live_blocks;       /* blocks in the cache */
     vm_jit_cache cc;
     size_t prologue_end;        /* offset of the first block in the cache */
@@ -254,7 +259,9 @@ static int jit_helper(struct jit *j, const struct jinsn *ji)
     if (r == H_CONT) {
         int cls = vm_rv_op_class(ji->d.op);
         /* control transfers come here only in traced blocks: leave to `next` */
-        if (cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP) {
+        if (cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ||
+            /* frm may have changed: blocks check it at their entry only */
+            (cls == VM_RV_CLASS_CSR && (ji->d.imm == VM_CSR_FRM || ji->d.imm == VM_CSR_FCSR))) {
             j->h->cpu.pc = next;
             j->stop = -1;
             return H_RETIRED;
@@ -360,6 +367,9 @@ static void ra_count(const vm_rv_insn *d, unsigned *cnt, unsigned *fcnt)
         fcnt[d->rs1]++;
         fcnt[d->rs2]++;
         fcnt[d->rd]++;
+        if (d->op == VM_RV_FMADD_D || d->op == VM_RV_FMSUB_D || d->op == VM_RV_FNMSUB_D ||
+            d->op == VM_RV_FNMADD_D)
+            fcnt[d->rs3]++;
         break;
     }
 }
@@ -804,7 +814,7 @@ static int emit_fcvt(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     struct ra s0 = *ra;
     size_t slow[2];
     int ns = 0;
-    if (d->rm == 7) {
+    if (d->rm == 7 && !j->frm_checked) {
         x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
         slow[ns++] = x86_jcc(b, CC_NE);
     }
@@ -825,6 +835,31 @@ static int emit_fcvt(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         rput(b, ra, d->rd, t);
     }
     cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+    return 1;
+}
+
+/* The fused multiply-adds with FMA3 (when the host has it), in RNE: xmm0 =
+ * rs1, then vf*213sd xmm0, rs2, rs3 (rs3 may stay in memory). A NaN result
+ * goes to the helper, which gives the canonical NaN and RISC-V's invalid
+ * flag for inf * 0 + qNaN (x86's flags are a subset of RISC-V's there). */
+static int emit_fma(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    if (!j->fma || (d->rm != 0 && !(d->rm == 7 && j->frm_checked))) return 0;
+    uint8_t op = d->op == VM_RV_FMADD_D ? 0xa9 : d->op == VM_RV_FMSUB_D ? 0xab
+               : d->op == VM_RV_FNMSUB_D ? 0xad : 0xaf; /* -(a*b)+c is x86's fnmadd */
+    int x1 = fget(b, ra, d->rs1, 0);
+    if (x1 != 0) x86_sse_rr(b, 0, 0x28, 0, x1); /* movaps */
+    int x2 = fget(b, ra, d->rs2, 1);
+    if (ra->fhost[d->rs3] >= 0 && (ra->fvalid & (1u << d->rs3)))
+        x86_vex38(b, op, 0, x2, ra->fhost[d->rs3], 0, 0);
+    else
+        x86_vex38(b, op, 0, x2, -1, RBP, FR(d->rs3));
+    x86_sse_rr(b, 0x66, 0x2e, 0, 0); /* NaN? */
+    size_t nan = x86_jcc(b, CC_P);
+    struct ra s0 = *ra;
+    fput(b, ra, d->rd, 0);
+    cold_call(j, &nan, 1, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
     return 1;
 }
 
@@ -883,10 +918,12 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         return 1;
     }
     case VM_RV_FCVT_D_L: case VM_RV_FCVT_W_D: case VM_RV_FCVT_L_D: return emit_fcvt(b, j, ra, ji);
+    case VM_RV_FMADD_D: case VM_RV_FMSUB_D: case VM_RV_FNMSUB_D: case VM_RV_FNMADD_D:
+        return emit_fma(b, j, ra, ji);
     default: return 0;
     }
     size_t helper = 0;
-    int dyn_check = !cmp && d->rm == 7;
+    int dyn_check = !cmp && d->rm == 7 && !j->frm_checked;
     if (!cmp && d->rm != 0 && d->rm != 7) return 0;
     struct ra s0 = *ra;
     if (dyn_check) { /* dynamic rounding: native only when frm is RNE */
@@ -1208,6 +1245,22 @@ static int emit_block(struct jit *j, struct jblock *blk)
     emit_exit(&b, j, EXIT_LOOKUP);
     x86_patch_rel32(&b, fits, x86_len(&b));
 
+    /* Native FP operations with the dynamic rounding mode need frm == RNE:
+     * checked once here (a CSR access to frm leaves the block, see
+     * jit_helper); otherwise the block runs through the fallback. */
+    j->frm_checked = 0;
+    for (uint32_t i = 0; i < n && !j->traced; i++) {
+        int c = vm_rv_op_class(blk->ins[i].d.op);
+        if (blk->ins[i].d.rm == 7 && c == VM_RV_CLASS_FP) j->frm_checked = 1;
+    }
+    if (j->frm_checked) {
+        x86_cmp_mi(&b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
+        size_t rne = x86_jcc(&b, CC_E);
+        x86_mov_imm(&b, RAX, blk->pc);
+        x86_store64(&b, RBP, OFF_PC, RAX);
+        emit_exit(&b, j, EXIT_FALLBACK);
+        x86_patch_rel32(&b, rne, x86_len(&b));
+    }
     if (j->traced) { /* block_exec, then every instruction by the helper (which traces) */
         x86_mov_rr(&b, RDI, RBX);
         x86_mov_imm(&b, RSI, (uint64_t)(uintptr_t)blk);
@@ -1511,6 +1564,15 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
             continue;
         }
         int why = j->enter(j, blk->code);
+        if (why == EXIT_FALLBACK) { /* frm is not RNE: the helper runs the block */
+            uint64_t k = blk->n < j->remaining ? blk->n : j->remaining;
+            int r = jit_fallback(j, blk->ins, (int)k);
+            if (r >= 0) {
+                stop = r;
+                break;
+            }
+            continue;
+        }
         if (why == EXIT_STOP) {
             if (j->stop >= 0) {
                 stop = j->stop;
@@ -1589,6 +1651,7 @@ static void *jit_create(vm_hart *h, vm_error *err)
     j->exact = vm_hart_fetch_exact(h);
     j->nbreak = h->nbreak != 0;
     j->superblocks = 1;
+    j->fma = __builtin_cpu_supports("fma");
     jit_flush(j);
     j->flushes = 0;
     return j;

@@ -394,6 +394,17 @@ void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc)
     rr_operand(b, reg, x);
 }
 
+void x86_vex38(x86_buf *b, uint8_t op, int dst, int v, int rm, int base, int32_t disp)
+{
+    int r = rm >= 0 ? rm : base;
+    x86_byte(b, 0xc4);
+    x86_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((r & 8) ? 0 : 0x20) | 0x02)); /* 0F38 */
+    x86_byte(b, (uint8_t)(0x80 | ((~v & 15) << 3) | 0x01)); /* W1, L0, pp = 66 */
+    x86_byte(b, op);
+    if (rm >= 0) rr_operand(b, dst, rm);
+    else mem_operand(b, dst, base, disp);
+}
+
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64)
 {
     x86_byte(b, 0xf2);

@@ -74,6 +74,9 @@ void x86_movq_xr(x86_buf *b, int x, int reg);  /* xmm <- r64 */
 void x86_movq_rx(x86_buf *b, int reg, int x);  /* r64 <- xmm */
 /* reg = (int) xmm, truncated (cvttsd2si) or rounded by MXCSR (cvtsd2si) */
 void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc);
+/* VEX.LIG.66.0F38.W1 op /r (the FMA3 scalar doubles): dst, vvvv = v, and
+ * r/m = xmm register rm, or [base + disp] when rm < 0 */
+void x86_vex38(x86_buf *b, uint8_t op, int dst, int v, int rm, int base, int32_t disp);
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
