@@ -96,7 +96,9 @@ struct jit {
     /* read and written by generated code: keep first (small displacements) */
     uint64_t remaining;
     uint8_t *chain_site;
-    uint64_t budget;            /* of this run: retired = budget - remaining */       /* executable address of a rel32 field to patch */
+    uint64_t budget;            /* of this run: retired = budget - remaining */
+    uint32_t mxcsr;             /* stmxcsr/ldmxcsr scratch of the native fflags accesses */
+    uint8_t fftab[64];          /* MXCSR flag bits -> fflags bits */       /* executable address of a rel32 field to patch */
     struct jtent { uint64_t pc; uint8_t *code; } jt[1u << JT_BITS];
     vm_cpu *cpu;
     vm_mem *mem;
@@ -140,6 +142,8 @@ struct jit {
 #define XR(r) ((int32_t)(offsetof(vm_cpu, x) + 8 * (size_t)(r)))
 #define FR(r) ((int32_t)(offsetof(vm_cpu, f) + 8 * (size_t)(r)))
 #define OFF_PC ((int32_t)offsetof(vm_cpu, pc))
+#define OFF_MX ((int32_t)offsetof(struct jit, mxcsr))
+#define OFF_FFTAB ((int32_t)offsetof(struct jit, fftab))
 /* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
 #define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
                               offsetof(struct vm_last, f)))
@@ -967,6 +971,61 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
     return 1;
 }
 
+/* Reads of fflags/frm/fcsr and writes of fflags, as fpu.c's vm_fpu_sync
+ * and vm_fpu_written do them: the guest's flags are c->fflags | MXCSR's,
+ * and a write clears MXCSR's flags only when it drops one they hold. */
+static int emit_csr(x86_buf *b, struct ra *ra, const vm_rv_insn *d)
+{
+    int op = d->op, csr = (int)d->imm;
+    int ronly = (op == VM_RV_CSRRS || op == VM_RV_CSRRC || op == VM_RV_CSRRSI || op == VM_RV_CSRRCI) &&
+                d->rs1 == 0 && (csr == VM_CSR_FFLAGS || csr == VM_CSR_FRM || csr == VM_CSR_FCSR);
+    int wr = (op == VM_RV_CSRRW || op == VM_RV_CSRRWI) && csr == VM_CSR_FFLAGS;
+    if (!ronly && !wr) return 0;
+    const int32_t ff = (int32_t)offsetof(vm_cpu, fflags), frm = (int32_t)offsetof(vm_cpu, frm);
+    if (ronly && csr == VM_CSR_FRM) {
+        int t = rdst(ra, d->rd, RAX);
+        x86_load_ext(b, t, RBP, frm, 4, 0);
+        rput(b, ra, d->rd, t);
+        return 1;
+    }
+    /* eax = MXCSR's flags as fflags bits */
+    x86_sse_op(b, 0, 0xae, 3, RBX, OFF_MX); /* stmxcsr */
+    x86_load_ext(b, RAX, RBX, OFF_MX, 4, 0);
+    x86_alu_ri(b, ALU_AND, RAX, 0x3f, 0);
+    x86_index(b, RAX);
+    x86_load_ext(b, RAX, RBX, OFF_FFTAB, 1, 0);
+    x86_index(b, -1);
+    x86_load_ext(b, RDX, RBP, ff, 4, 0);
+    x86_alu_rr(b, ALU_OR, RDX, RAX, 0); /* edx = the old fflags */
+    if (ronly) {
+        if (csr == VM_CSR_FCSR) {
+            x86_load_ext(b, RCX, RBP, frm, 4, 0);
+            x86_shift_ri(b, SH_SHL, RCX, 5, 0);
+            x86_alu_rr(b, ALU_OR, RDX, RCX, 0);
+        }
+        rput(b, ra, d->rd, RDX);
+        return 1;
+    }
+    if (op == VM_RV_CSRRWI) {
+        x86_mov_imm(b, RCX, (uint64_t)(d->rs1 & 0x1f));
+    } else {
+        int v = rget(b, ra, d->rs1, RCX);
+        x86_mov32(b, RCX, v);
+        x86_alu_ri(b, ALU_AND, RCX, 0x1f, 0);
+    }
+    x86_store_n(b, RBP, ff, RCX, 4);
+    x86_alu_ri(b, ALU_XOR, RCX, -1, 0);
+    x86_test_rr32(b, RAX, RCX);
+    size_t keep = x86_jcc(b, CC_E);
+    x86_load_ext(b, RAX, RBX, OFF_MX, 4, 0);
+    x86_alu_ri(b, ALU_AND, RAX, ~0x3f, 0);
+    x86_store_n(b, RBX, OFF_MX, RAX, 4);
+    x86_sse_op(b, 0, 0xae, 2, RBX, OFF_MX); /* ldmxcsr */
+    x86_patch_rel32(b, keep, x86_len(b));
+    rput(b, ra, d->rd, RDX);
+    return 1;
+}
+
 /* mulh*, div*, rem*: x86's one-operand forms in rdx:rax. Division by zero
  * and by -1 (whose overflow case traps on x86) take branches that give
  * RISC-V's defined results; a/-1 = -a and a%-1 = 0 for every a. */
@@ -1345,6 +1404,7 @@ static int emit_block(struct jit *j, struct jblock *blk)
             continue;
         }
         if (emit_alu(&b, &ra, d, pc)) continue;
+        if (emit_csr(&b, &ra, d)) continue;
         if (emit_fp(&b, j, &ra, ji)) continue;
         emit_helper(&b, j, &ra, ji);
     }
@@ -1651,6 +1711,10 @@ static void *jit_create(vm_hart *h, vm_error *err)
     j->exact = vm_hart_fetch_exact(h);
     j->nbreak = h->nbreak != 0;
     j->superblocks = 1;
+    for (unsigned a = 0; a < 64; a++)
+        j->fftab[a] = (uint8_t)(((a & 1) ? VM_FF_NV : 0) | ((a & 4) ? VM_FF_DZ : 0) |
+                                ((a & 8) ? VM_FF_OF : 0) | ((a & 16) ? VM_FF_UF : 0) |
+                                ((a & 32) ? VM_FF_NX : 0));
     j->fma = __builtin_cpu_supports("fma");
     jit_flush(j);
     j->flushes = 0;
