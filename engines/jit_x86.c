@@ -112,6 +112,9 @@ struct jit {
     int traced;                 /* translating for fine-grained trace events (see emit_block) */
     int frm_checked;            /* the block being emitted checked frm == RNE at its entry */
     int fma;                    /* the host has FMA3 */
+    size_t loop;                /* the block being emitted jumps back to its entry: body offset, or 0 */
+    uint64_t loop_pc;           /* that block's pc and length */
+    uint32_t loop_n;
     uint64_t live_blocks;       /* blocks in the cache */
     vm_jit_cache cc;
     size_t prologue_end;        /* offset of the first block in the cache */
@@ -633,6 +636,25 @@ static void cold_exit(struct jit *j, size_t from, const struct ra *s0, uint64_t 
 
 static void emit_goto(x86_buf *b, struct jit *j, uint64_t target);
 
+/* A jump back to the entry of the block being emitted, whose code keeps
+ * the guest registers in host registers (registers spilled, count taken
+ * off): load what is not in its register, then, budget permitting, go
+ * straight to the body (j->loop), where every allocated register is
+ * valid and clean. */
+static void emit_loop(x86_buf *b, struct jit *j, const struct ra *ra)
+{
+    for (int r = 1; r < 32; r++)
+        if (ra->host[r] >= 0 && !(ra->valid & (1u << r))) x86_load64(b, ra->host[r], RBP, XR(r));
+    for (int r = 0; r < 32; r++)
+        if (ra->fhost[r] >= 0 && !(ra->fvalid & (1u << r))) x86_movq_xm(b, ra->fhost[r], RBP, FR(r));
+    x86_alu_ri(b, ALU_CMP, R13, (int32_t)j->loop_n, 1);
+    size_t again = x86_jcc(b, CC_AE);
+    x86_patch_rel32(b, again, j->loop);
+    x86_mov_imm(b, RAX, j->loop_pc);
+    x86_store64(b, RBP, OFF_PC, RAX);
+    emit_exit(b, j, EXIT_LOOKUP);
+}
+
 static void emit_cold(x86_buf *b, struct jit *j)
 {
     for (int i = 0; i < j->ncold; i++) {
@@ -641,7 +663,8 @@ static void emit_cold(x86_buf *b, struct jit *j)
         if (c->kind == COLD_EXIT) {
             spill(b, &c->s0);
             x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
-            emit_goto(b, j, c->k);
+            if (j->loop && c->k == j->loop_pc) emit_loop(b, j, &c->s0);
+            else emit_goto(b, j, c->k);
             continue;
         }
         if (c->kind == COLD_NAN) {
@@ -1320,6 +1343,25 @@ static int emit_block(struct jit *j, struct jblock *blk)
         emit_exit(&b, j, EXIT_FALLBACK);
         x86_patch_rel32(&b, rne, x86_len(&b));
     }
+    /* A block that jumps back to its own entry loads its registers here, and
+     * its back edges come to the body with them in place (emit_loop). */
+    j->loop = 0;
+    j->loop_pc = blk->pc;
+    j->loop_n = n;
+    for (uint32_t i = 0; i < n && !j->traced && !j->nbreak; i++) {
+        const vm_rv_insn *d = &blk->ins[i].d;
+        uint64_t target = blk->ins[i].pc + (uint64_t)d->imm;
+        if ((vm_rv_op_class(d->op) == VM_RV_CLASS_BRANCH || (d->op == VM_RV_JAL && i + 1 == n)) &&
+            target == blk->pc)
+            j->loop = 1;
+    }
+    if (j->loop) {
+        for (int r = 1; r < 32; r++)
+            if (ra.host[r] >= 0) x86_load64(&b, ra.host[r], RBP, XR(r)), ra.valid |= 1u << r;
+        for (int r = 0; r < 32; r++)
+            if (ra.fhost[r] >= 0) x86_movq_xm(&b, ra.fhost[r], RBP, FR(r)), ra.fvalid |= 1u << r;
+        j->loop = x86_len(&b);
+    }
     if (j->traced) { /* block_exec, then every instruction by the helper (which traces) */
         x86_mov_rr(&b, RDI, RBX);
         x86_mov_imm(&b, RSI, (uint64_t)(uintptr_t)blk);
@@ -1357,7 +1399,8 @@ static int emit_block(struct jit *j, struct jblock *blk)
             }
             emit_goto(&b, j, pc + d->len);
             x86_patch_rel32(&b, taken, x86_len(&b));
-            emit_goto(&b, j, pc + (uint64_t)d->imm);
+            if (j->loop && pc + (uint64_t)d->imm == blk->pc) emit_loop(&b, j, &ra);
+            else emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
         if (d->op == VM_RV_JAL) {
@@ -1365,7 +1408,8 @@ static int emit_block(struct jit *j, struct jblock *blk)
             if (i + 1 < n) continue; /* a superblock goes on at the target */
             spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
-            emit_goto(&b, j, pc + (uint64_t)d->imm);
+            if (j->loop && pc + (uint64_t)d->imm == blk->pc) emit_loop(&b, j, &ra);
+            else emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
         if (d->op == VM_RV_JALR) {
