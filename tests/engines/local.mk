@@ -91,6 +91,10 @@ tests/engines/%.test: $(srcdir)/tests/engines/run-engine
 	@printf '#!/bin/sh\nexec /bin/sh "$$top_srcdir/tests/engines/run-engine" "$$0"\n' >$@
 	@chmod +x $@
 
+# budgets that end inside loops, superblocks and back edges (see doc/engines.md)
+TESTS += tests/engines/budget-cuts
+EXTRA_DIST += tests/engines/budget-cuts tests/engines/budget-cuts.lua
+
 # the randomized differential test of the engines (a bounded run; see doc/engines.md)
 check_PROGRAMS += tests/engines/engine_random
 tests_engines_engine_random_SOURCES = tests/engines/engine_random.c
