@@ -187,9 +187,8 @@ static int watch_resume(vm_machine *m)
         vm_mem_read_force(mem, c->pc, &lo, 2);
         c->pc += (lo & 3) == 3 ? 4 : 2;
         c->insns++;
-        /* the event the store did not reach, from the engines that emit mem_* (doc/trace.md) */
-        if (m->eng == &vm_engine_interp || m->eng == &vm_engine_threaded)
-            VM_TRACE(m->hart.trace, mem_write, va, vm_trace_paddr(mem, va), (unsigned)size);
+        /* the event the store did not reach (every engine emits mem_*: doc/trace.md) */
+        VM_TRACE(m->hart.trace, mem_write, va, vm_trace_paddr(mem, va), (unsigned)size);
         m->eng->invalidate(m->eng_state, va, size); /* the engines' SMC checks follow a store */
         return VM_STOP_BUDGET;
     }

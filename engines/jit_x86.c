@@ -1494,7 +1494,9 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
     uint64_t t0 = now_ns(), host0 = j->host_bytes;
     vm_rv_insn d[VM_BLOCK_MAX];
     uint64_t ipc[VM_BLOCK_MAX], seg[MAX_SEG][2];
-    j->traced = j->h->trace != NULL;
+    vm_tracer *tr = j->h->trace;
+    j->traced = tr && (VM_TRACE_ON(tr, insn) || VM_TRACE_ON(tr, mem_read) ||
+                       VM_TRACE_ON(tr, mem_write) || VM_TRACE_ON(tr, block_exec));
     int n = 0, nseg = 0;
     uint64_t p = pc;
     *fault = 0;
@@ -1566,7 +1568,10 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
         uint64_t gsize = 0;
         for (int s = 0; s < nseg; s++) gsize += seg[s][1] - seg[s][0];
         VM_TRACE(j->h->trace, block_translate, pc, gsize, j->host_bytes - host0);
-        j->translate_ns += now_ns() - t0;
+        uint64_t dt = now_ns() - t0;
+        j->translate_ns += dt;
+        j->h->translate_ns += dt; /* the machine's host-time split (doc/trace.md) */
+        j->h->translations++;
         return blk;
     }
     j->translate_ns += now_ns() - t0;
@@ -1616,10 +1621,15 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
     j->budget = j->remaining = budget;
     uint32_t host_fp = vm_fpu_enter();
     /* no cached store may reach a page with translated code (see emit_mem):
-     * entries made while another engine ran are dropped */
+     * such entries made between runs (system calls, another engine) go; the
+     * others stay, so that splitting a run does not change fast mode's
+     * TLB statistics */
     h->mem->nocache = j->cpcnt;
     h->mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
-    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) h->mem->tc[VM_ACC_WRITE][i].vpn = ~0ull;
+    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) {
+        struct vm_tcache_entry *t = &h->mem->tc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && j->cpcnt[t->vpn & h->mem->nocache_mask]) t->vpn = ~0ull;
+    }
     if (vm_hart_fetch_exact(h) != j->exact || (h->nbreak != 0) != j->nbreak) {
         jit_flush(j);
         j->exact = vm_hart_fetch_exact(h);
