@@ -72,7 +72,7 @@ struct vm_watch {
     uint64_t va, len;
 };
 
-#define VM_TCACHE_SIZE 256
+#define VM_TCACHE_SIZE 1024
 
 struct vm_tcache_entry {
     uint64_t vpn;      /* guest page number, or ~0 */
