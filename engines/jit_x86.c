@@ -751,7 +751,8 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     size_t slow[5];
     int ns = 0;
     int base = rget(b, ra, d->rs1, RDX);
-    if (base != RDX || d->imm) x86_lea(b, RDX, base, (int32_t)d->imm);
+    if (d->imm) x86_lea(b, RDX, base, (int32_t)d->imm);
+    else if (base != RDX) x86_mov_rr(b, RDX, base);
     struct ra s0 = *ra;
     if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
         x86_mov_rr(b, RCX, RDX);
