@@ -5,7 +5,6 @@
 
 #include "trace/profile.h"
 #include "trace/trace_cli.h"
-#include "trace/trace_priv.h"
 #include "vmlab/trace.h"
 
 static int fail(vm_run_result *res, const char *msg)
@@ -33,14 +32,6 @@ int vm_trace_cli_run(const vm_trace_cli *o, vm_machine *m, const char *prog, uin
     if (o->lttng && vm_tracer_lttng(t, &err)) goto out;
     if (o->trace && !o->file && !o->lttng && !o->usdt) vm_tracer_set_text(t, stderr);
     vm_machine_set_tracer(m, t);
-    /* the engines that emit the fine events (doc/trace.md, "Engines"): the
-     * JIT does not yet */
-    const char *eng = vm_machine_engine_name(m);
-    if ((o->profile || (o->trace && (vm_tracer_mask(t) & vm_trace_fine_mask))) && strcmp(eng, "interp") &&
-        strcmp(eng, "threaded"))
-        fprintf(stderr, "vmsh: warning: the %s engine does not emit insn/mem/block events yet (doc/trace.md): "
-                        "use --engine=interp or threaded for --profile and fine-grained tracing\n",
-                eng);
     if (o->profile && !(p = vm_profile_new(m, t, prog, o->period, &err))) goto out;
     rc = vm_machine_run(m, max_insns, res);
     if (p) {
