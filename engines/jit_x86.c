@@ -69,6 +69,7 @@ struct jinsn {
     vm_rv_insn d;
     uint64_t pc;
     uint64_t idx; /* in its block */
+    int leave;    /* the helper leaves the block after it (see jit_helper) */
 };
 
 /* A superblock: up to MAX_SEG runs of consecutive instructions, each but
@@ -159,6 +160,38 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int is_load(int op, int *size, int *sign, int *fp)
+{
+    *fp = 0;
+    *sign = 0;
+    switch (op) {
+    case VM_RV_LB: *sign = 1; /* fall through */
+    case VM_RV_LBU: *size = 1; return 1;
+    case VM_RV_LH: *sign = 1; /* fall through */
+    case VM_RV_LHU: *size = 2; return 1;
+    case VM_RV_LW: *sign = 1; /* fall through */
+    case VM_RV_LWU: *size = 4; return 1;
+    case VM_RV_LD: *size = 8; return 1;
+    case VM_RV_FLW: *size = 4; *fp = 1; return 1;
+    case VM_RV_FLD: *size = 8; *fp = 1; return 1;
+    }
+    return 0;
+}
+
+static int is_store(int op, int *size, int *fp)
+{
+    *fp = 0;
+    switch (op) {
+    case VM_RV_SB: *size = 1; return 1;
+    case VM_RV_SH: *size = 2; return 1;
+    case VM_RV_SW: *size = 4; return 1;
+    case VM_RV_SD: *size = 8; return 1;
+    case VM_RV_FSW: *size = 4; *fp = 1; return 1;
+    case VM_RV_FSD: *size = 8; *fp = 1; return 1;
+    }
+    return 0;
 }
 
 /* {==== the helper: one instruction with the shared semantics =========== */
@@ -263,18 +296,22 @@ static int jit_helper(struct jit *j, const struct jinsn *ji)
     uint64_t next;
     j->helper_calls++;
     int r = jit_exec(j, &ji->d, ji->pc, ji->idx, &next);
-    if (r == H_CONT) {
-        int cls = vm_rv_op_class(ji->d.op);
-        /* control transfers come here only in traced blocks: leave to `next` */
-        if (cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ||
-            /* frm may have changed: blocks check it at their entry only */
-            (cls == VM_RV_CLASS_CSR && (ji->d.imm == VM_CSR_FRM || ji->d.imm == VM_CSR_FCSR))) {
-            j->h->cpu.pc = next;
-            j->stop = -1;
-            return H_RETIRED;
-        }
+    if (r == H_CONT && ji->leave) {
+        j->h->cpu.pc = next;
+        j->stop = -1;
+        return H_RETIRED;
     }
     return r;
+}
+
+/* Does the helper leave the block after d? Control transfers (they come to
+ * the helper only in traced blocks: leave to the target) and accesses to
+ * frm (blocks check it at their entry only). */
+static int leaves(const vm_rv_insn *d)
+{
+    int cls = vm_rv_op_class(d->op);
+    return cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ||
+           (cls == VM_RV_CLASS_CSR && (d->imm == VM_CSR_FRM || d->imm == VM_CSR_FCSR));
 }
 
 /* A traced block starts (block_exec). */
@@ -702,38 +739,6 @@ static void emit_goto(x86_buf *b, struct jit *j, uint64_t target)
     } else {
         emit_exit(b, j, EXIT_LOOKUP);
     }
-}
-
-static int is_load(int op, int *size, int *sign, int *fp)
-{
-    *fp = 0;
-    *sign = 0;
-    switch (op) {
-    case VM_RV_LB: *sign = 1; /* fall through */
-    case VM_RV_LBU: *size = 1; return 1;
-    case VM_RV_LH: *sign = 1; /* fall through */
-    case VM_RV_LHU: *size = 2; return 1;
-    case VM_RV_LW: *sign = 1; /* fall through */
-    case VM_RV_LWU: *size = 4; return 1;
-    case VM_RV_LD: *size = 8; return 1;
-    case VM_RV_FLW: *size = 4; *fp = 1; return 1;
-    case VM_RV_FLD: *size = 8; *fp = 1; return 1;
-    }
-    return 0;
-}
-
-static int is_store(int op, int *size, int *fp)
-{
-    *fp = 0;
-    switch (op) {
-    case VM_RV_SB: *size = 1; return 1;
-    case VM_RV_SH: *size = 2; return 1;
-    case VM_RV_SW: *size = 4; return 1;
-    case VM_RV_SD: *size = 8; return 1;
-    case VM_RV_FSW: *size = 4; *fp = 1; return 1;
-    case VM_RV_FSD: *size = 8; *fp = 1; return 1;
-    }
-    return 0;
 }
 
 /* A load or store through the inline probe of the translation cache (fast
@@ -1552,6 +1557,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
             blk->ins[i].d = d[i];
             blk->ins[i].pc = ipc[i];
             blk->ins[i].idx = (uint64_t)i;
+            blk->ins[i].leave = leaves(&d[i]);
         }
         if (emit_block(j, blk)) {
             for (int s = 0; s < nseg; s++) vm_codepages_add(&j->cp, seg[s][0], seg[s][1], -1);
