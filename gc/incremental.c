@@ -25,8 +25,10 @@
  * collector takes at most 44 % of the CPU while a cycle runs, and at most
  * half of any 10 ms window with 0.5 ms steps; on a loaded host, time the
  * process spends preempted counts for neither side). While marking is
- * behind schedule (below) GAP drops to 1.1 (48 %: a 10 ms window then holds
- * at most 5 ms of steps). The end of a marking (starting the sweep) gets a
+ * behind schedule (below) GAP drops to 1.0: half of the CPU, the most that
+ * MMU(10 ms) >= 0.5 allows (steps overrun their budget by a few percent, so
+ * such windows measure 0.48-0.5; the alternative, finishing the marking at
+ * once, is a pause of several ms). The end of a marking (starting the sweep) gets a
  * step of its own unless the step that emptied the grey stack used less than
  * half its budget.
  *
@@ -61,7 +63,7 @@ enum { IDLE, MARKING, SWEEPING };
 /* A step of c ns of CPU time is followed by at least c * GAP of mutator CPU
  * time: the collector's share is 1 / (1 + GAP). */
 #define GAP_NORMAL 1.25
-#define GAP_URGENT 1.1
+#define GAP_URGENT 1.0
 
 typedef struct inc_state {
     ms_space s;
