@@ -45,8 +45,7 @@ void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_d
     double ms = in->throughput_of[VM_GC_MARKSWEEP];
     if (in->collector == VM_GC_GENERATIONAL) {
         if (in->tenures_of[VM_GC_MARKSWEEP] == 0) {
-            if (in->survival_avg > 0.3 && in->gc_share > 0.2)
-                out->collector = VM_GC_MARKSWEEP;
+            if (in->survival_avg > 0.3 && in->gc_share > 0.2) out->collector = VM_GC_MARKSWEEP;
         } else if (in->since_switch <= 8 && ms > GAIN * in->throughput) {
             out->collector = VM_GC_MARKSWEEP;
         }

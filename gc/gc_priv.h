@@ -74,9 +74,9 @@ typedef struct ms_large {
 typedef struct ms_space {
     void **fl[MS_NCLASS]; /* free-list heads: our own, or the mutator's inline ones */
     struct {
-        void *free;        /* free cells, linked through word 1 */
-        ms_block *unswept; /* blocks not yet swept since the last mark */
-        ms_block *full;    /* unswept blocks that were full at their last sweep */
+        void *free;                   /* free cells, linked through word 1 */
+        ms_block *unswept;            /* blocks not yet swept since the last mark */
+        ms_block *full;               /* unswept blocks that were full at their last sweep */
         ms_block *swept, *swept_full; /* swept: with free cells then, and full */
     } cls[MS_NCLASS];
     ms_large *large;
@@ -207,7 +207,8 @@ typedef struct gc_metrics {
     uint64_t gc_total; /* sum of pause lengths */
     uint64_t cur_start, cur_cpu;
     const char *cur_what;
-    uint64_t last_end, last_cpu_end, last_cpu; /* the last pause: end (wall, thread CPU), CPU length */
+    /* the last pause: its end (wall clock, thread CPU time), its CPU length */
+    uint64_t last_end, last_cpu_end, last_cpu;
 } gc_metrics;
 
 /* ---- the heap ------------------------------------------------------------- */

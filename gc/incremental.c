@@ -28,9 +28,9 @@
  * behind schedule (below) GAP drops to 1.0: half of the CPU, the most that
  * MMU(10 ms) >= 0.5 allows (steps overrun their budget by a few percent, so
  * such windows measure 0.48-0.5; the alternative, finishing the marking at
- * once, is a pause of several ms). The end of a marking (starting the sweep) gets a
- * step of its own unless the step that emptied the grey stack used less than
- * half its budget.
+ * once, is a pause of several ms). The end of a marking (starting the
+ * sweep) gets a step of its own unless the step that emptied the grey stack
+ * used less than half its budget.
  *
  * When to start a cycle (the pacer). Objects allocated while marking are
  * black, so the whole allocation of a marking phase must fit in the room
@@ -130,7 +130,7 @@ static void start_mark(vm_gc_heap *h, double room)
 {
     inc_state *st = h->cs;
     ms_finish_sweep(&st->s); /* normally already done by the sweep steps */
-    ms_new_epoch(&st->s);     /* every object is white */
+    ms_new_epoch(&st->s);    /* every object is white */
     st->grey.flip = st->s.flip;
     gc_phase(h, "mark");
     st->grey.n = 0;

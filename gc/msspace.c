@@ -137,7 +137,8 @@ static void sweep_block(ms_space *s, ms_block *b, bool keep_empty)
         /* count first, reading only: a block of garbage is left unwritten
          * (pooled, the allocator that takes it threads it once) */
         live = 0;
-        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell) live += cell_marked(s, *(uint64_t *)p);
+        for (uint32_t i = 0; i < b->ncells; i++, p += b->cell)
+            live += cell_marked(s, *(uint64_t *)p);
         p = cells;
     } else {
         live = b->traced; /* nothing was allocated here: tracing marked all */
@@ -318,8 +319,10 @@ void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx)
 {
     for (unsigned c = 0; c < MS_NCLASS; c++) {
         for (int k = 0; k < 4; k++) {
-            ms_block *list = k == 0 ? s->cls[c].swept : k == 1 ? s->cls[c].swept_full
-                           : k == 2 ? s->cls[c].unswept : s->cls[c].full;
+            ms_block *list = k == 0   ? s->cls[c].swept
+                             : k == 1 ? s->cls[c].swept_full
+                             : k == 2 ? s->cls[c].unswept
+                                      : s->cls[c].full;
             bool unswept = k >= 2;
             for (ms_block *b = list; b; b = b->next) {
                 char *p = block_cells(b);
