@@ -596,20 +596,21 @@ uint64_t vm_mem_find_free(vm_mem *m, uint64_t len, uint64_t align, uint64_t bott
     if (align < VM_PAGE_SIZE) align = VM_PAGE_SIZE;
     if (!len || top < len) return 0;
     uint64_t start = (top - len) & ~(align - 1);
-    /* walk down: find the highest mapped page in the window; move below it */
+    /* Walk down: the highest free window. A window is checked upward with
+     * hole skipping (cheap when it is free); if it is not, it is scanned down
+     * from its top to its highest mapped page h, and the next window ends at
+     * or below h, so the downward scans never look at a page twice. (Moving
+     * below h after only the upward scan stepped one page at a time under a
+     * large mapping and rescanned the window each time: quadratic, 2.4 s for
+     * a 16 MiB mmap under a 256 MiB one.) */
     while (start >= bottom && start + len <= top) {
-        uint64_t hit = 0, skip;
-        int found = 0;
-        /* scan upward with hole skipping, remember the last mapped page */
-        for (uint64_t a = start; a < start + len; a += skip)
-            if (mapped_at(m, a, &skip)) {
-                hit = a;
-                found = 1;
-                skip = VM_PAGE_SIZE;
-            }
-        if (!found) return start;
-        if (hit < len + bottom) return 0;
-        start = (hit - len) & ~(align - 1);
+        uint64_t skip;
+        if (vm_mem_is_free(m, start, len)) return start;
+        uint64_t h = start + len;
+        do h -= VM_PAGE_SIZE;
+        while (h > start && !mapped_at(m, h, &skip));
+        if (h < len + bottom) return 0;
+        start = (h - len) & ~(align - 1);
     }
     return 0;
 }

@@ -386,6 +386,28 @@ static void z_touch(void *st, int ways, int way, vm_tlb_pctx *c) { ++*(int *)c->
 static int z_victim(void *st, int ways, vm_tlb_pctx *c) { return 0; }
 static const vm_tlb_policy zero_policy = {"way0", z_bytes, z_init, z_touch, z_touch, z_victim};
 
+/* The highest free window below a large mapping, and around holes in it
+ * (the search used to step one page at a time under a large mapping). */
+static void test_find_free(void **state)
+{
+    (void)state;
+    const uint64_t top = 1ull << 32, M = 1ull << 20;
+    for (int mode = 0; mode < 2; mode++) {
+        vm_mem_config c = {.mmu = mode ? VM_MMU_SV39 : VM_MMU_BARE};
+        vm_mem *m = vm_mem_new(&c, NULL);
+        assert_non_null(m);
+        assert_int_equal(vm_mem_map(m, top - 64 * M, 64 * M, VM_PROT_R | VM_PROT_W, 0, NULL), 0);
+        assert_int_equal(vm_mem_find_free(m, 16 * M, 4096, 0, top), top - 80 * M);
+        assert_int_equal(vm_mem_find_free(m, 16 * M, 2 * M, 0, top - 3 * 4096), top - 80 * M);
+        assert_int_equal(vm_mem_unmap(m, top - 40 * M, 16 * M), 0); /* a hole that fits */
+        assert_int_equal(vm_mem_find_free(m, 16 * M, 4096, 0, top), top - 40 * M);
+        assert_int_equal(vm_mem_find_free(m, 17 * M, 4096, 0, top), top - 81 * M);
+        assert_int_equal(vm_mem_find_free(m, 16 * M, 4096, top - 70 * M, top - 50 * M), 0);
+        assert_int_equal(vm_mem_find_free(m, 4096, 4096, 0, top), top - 24 * M - 4096);
+        vm_mem_free(m);
+    }
+}
+
 static void test_custom_policy(void **state)
 {
     /* A B C D E A: evicting way 0 (A) for E, then A misses; LRU would also
@@ -418,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_fast_mode_translates_same),
         cmocka_unit_test(test_faults_and_protect),
         cmocka_unit_test(test_custom_policy),
+        cmocka_unit_test(test_find_free),
     };
     int rc = cmocka_run_group_tests_name("walker", walker, setup_tables, teardown_tables);
     return rc | cmocka_run_group_tests_name("tlb", tlb, NULL, NULL);
