@@ -557,14 +557,34 @@ static void spill(x86_buf *b, const struct ra *ra)
         if (ra->fdirty & (1u << r)) x86_movq_mx(b, RBP, FR(r), ra->fhost[r]);
 }
 
-/* load what is valid (after a call clobbered it) */
-static void reload(x86_buf *b, const struct ra *ra)
+/* load the cached x registers in xs and f registers in fs from vm_cpu */
+static void load_set(x86_buf *b, const struct ra *ra, uint32_t xs, uint32_t fs)
 {
     for (int r = 1; r < 32; r++)
-        if (ra->valid & (1u << r)) x86_load64(b, ra->host[r], RBP, XR(r));
+        if (xs & (1u << r)) x86_load64(b, ra->host[r], RBP, XR(r));
     for (int r = 0; r < 32; r++)
-        if (ra->fvalid & (1u << r)) x86_movq_xm(b, ra->fhost[r], RBP, FR(r));
+        if (fs & (1u << r)) x86_movq_xm(b, ra->fhost[r], RBP, FR(r));
 }
+
+/* the registers with a host register */
+static uint32_t cached_x(const struct ra *ra)
+{
+    uint32_t s = 0;
+    for (int r = 1; r < 32; r++)
+        if (ra->host[r] >= 0) s |= 1u << r;
+    return s;
+}
+
+static uint32_t cached_f(const struct ra *ra)
+{
+    uint32_t s = 0;
+    for (int r = 0; r < 32; r++)
+        if (ra->fhost[r] >= 0) s |= 1u << r;
+    return s;
+}
+
+/* load what is valid (after a call clobbered it) */
+static void reload(x86_buf *b, const struct ra *ra) { load_set(b, ra, ra->valid, ra->fvalid); }
 
 /* {==== code generation ================================================= */
 
@@ -604,7 +624,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
     spill(b, ra);
     ra->dirty = ra->fdirty = 0;
     emit_call(b, j, (const void *)jit_helper, ji);
-    uint32_t keep = 0;
+    uint32_t keep = 0; /* the callee-saved ones */
     for (int r = 1; r < 32; r++)
         if (ra->host[r] == R12 || ra->host[r] == R14) keep |= 1u << r;
     ra->valid &= keep & ~(1u << ji->d.rd);
@@ -680,10 +700,7 @@ static void emit_goto(x86_buf *b, struct jit *j, uint64_t target);
  * valid and clean. */
 static void emit_loop(x86_buf *b, struct jit *j, const struct ra *ra)
 {
-    for (int r = 1; r < 32; r++)
-        if (ra->host[r] >= 0 && !(ra->valid & (1u << r))) x86_load64(b, ra->host[r], RBP, XR(r));
-    for (int r = 0; r < 32; r++)
-        if (ra->fhost[r] >= 0 && !(ra->fvalid & (1u << r))) x86_movq_xm(b, ra->fhost[r], RBP, FR(r));
+    load_set(b, ra, cached_x(ra) & ~ra->valid, cached_f(ra) & ~ra->fvalid);
     x86_alu_ri(b, ALU_CMP, R13, (int32_t)j->loop_n, 1);
     size_t again = x86_jcc(b, CC_AE);
     x86_patch_rel32(b, again, j->loop);
@@ -1362,10 +1379,9 @@ static int emit_block(struct jit *j, struct jblock *blk)
             j->loop = 1;
     }
     if (j->loop) {
-        for (int r = 1; r < 32; r++)
-            if (ra.host[r] >= 0) x86_load64(&b, ra.host[r], RBP, XR(r)), ra.valid |= 1u << r;
-        for (int r = 0; r < 32; r++)
-            if (ra.fhost[r] >= 0) x86_movq_xm(&b, ra.fhost[r], RBP, FR(r)), ra.fvalid |= 1u << r;
+        ra.valid = cached_x(&ra);
+        ra.fvalid = cached_f(&ra);
+        reload(&b, &ra);
         j->loop = x86_len(&b);
     }
     if (j->traced) { /* block_exec, then every instruction by the helper (which traces) */

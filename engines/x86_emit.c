@@ -367,23 +367,18 @@ void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y)
     rr_operand(b, x, y);
 }
 
-void x86_movq_xr(x86_buf *b, int x, int reg)
+/* 66 REX.W 0F op /r between an xmm register (reg field) and a general one */
+static void movq_gpr(x86_buf *b, uint8_t op, int x, int reg)
 {
     x86_byte(b, 0x66);
     rex(b, 1, x, reg, 0);
     x86_byte(b, 0x0f);
-    x86_byte(b, 0x6e);
+    x86_byte(b, op);
     rr_operand(b, x, reg);
 }
 
-void x86_movq_rx(x86_buf *b, int reg, int x)
-{
-    x86_byte(b, 0x66);
-    rex(b, 1, x, reg, 0);
-    x86_byte(b, 0x0f);
-    x86_byte(b, 0x7e);
-    rr_operand(b, x, reg);
-}
+void x86_movq_xr(x86_buf *b, int x, int reg) { movq_gpr(b, 0x6e, x, reg); }
+void x86_movq_rx(x86_buf *b, int reg, int x) { movq_gpr(b, 0x7e, x, reg); }
 
 void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc)
 {
