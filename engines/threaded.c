@@ -64,7 +64,11 @@ struct tslot {
 struct tblock {
     uint64_t pc, end;       /* guest code [pc, end) */
     struct tblock *hnext;   /* hash chain */
-    struct tblock *link;    /* last successor (valid if link->pc == next pc and link->live) */
+    /* successors, for chaining (NULL: not known yet; cleared when the
+     * successor is invalidated, so a non-NULL link is always live) */
+    struct tblock *ltaken;  /* at the taken target of the final branch or jal */
+    struct tblock *lfall;   /* at the fall-through pc (branch not taken, END slot) */
+    struct tblock *ljump;   /* the last target of the final jalr (its pc is compared) */
     uint32_t n;             /* guest instructions */
     uint32_t size;          /* bytes in the arena */
     int live;
@@ -79,6 +83,7 @@ struct threaded {
     vm_codepages cp;
     struct tblock *scratch; /* budget-limited block, not cached */
     int exact;              /* blocks were built for the TLB model's exact mode */
+    int nolink;             /* breakpoints exist: no chaining (every block start is checked) */
     uint64_t nlive;         /* live blocks (for jit_flush) */
     /* stats */
     uint64_t blocks, invalidated, flushes, link_hits, smc_exits;
@@ -103,6 +108,19 @@ static struct tblock *tb_lookup(struct threaded *t, uint64_t pc)
     return NULL;
 }
 
+/* Clear every link to a dead block (dead blocks' own links too: a block that
+ * died while running still leaves through them). */
+static void tb_unlink_dead(struct threaded *t, int all)
+{
+    for (size_t off = 0; off < t->used;) {
+        struct tblock *b = (struct tblock *)(t->arena + off);
+        off += b->size;
+        if (all || (b->ltaken && !b->ltaken->live)) b->ltaken = NULL;
+        if (all || (b->lfall && !b->lfall->live)) b->lfall = NULL;
+        if (all || (b->ljump && !b->ljump->live)) b->ljump = NULL;
+    }
+}
+
 /* Unlink and kill every live block overlapping [va, va+len). Returns how many. */
 static int tb_invalidate(struct threaded *t, uint64_t va, uint64_t len)
 {
@@ -119,41 +137,78 @@ static int tb_invalidate(struct threaded *t, uint64_t va, uint64_t len)
         vm_codepages_add(&t->cp, b->pc, b->end, -1);
         k++;
     }
+    if (k) tb_unlink_dead(t, 0);
     t->invalidated += (uint64_t)k;
     t->nlive -= (uint64_t)k;
     return k;
 }
 
+/* Stores to the pages of [start, end) must miss the translation cache from
+ * now on (vm_mem.nocache: their code-page counts are nonzero). */
+static void tb_nocache_pages(vm_mem *m, uint64_t start, uint64_t end)
+{
+    for (uint64_t vpn = start >> VM_PAGE_SHIFT; vpn <= (end - 1) >> VM_PAGE_SHIFT; vpn++) {
+        struct vm_tcache_entry *e = &m->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
+        if (e->vpn == vpn) e->vpn = ~0ull;
+    }
+}
+
+/* The handlers blocks are built with (decided at translation). */
+struct thandlers {
+    const void *const *tab;  /* by op */
+    const void *const *tabz; /* by op, for an instruction that writes x0 */
+    const void *fp;          /* F/D computational */
+    const void *end_fall;    /* the END slot */
+    const void *bexec;       /* block_exec tracing: slot 0's prologue, or NULL */
+};
+
+/* Does op write the integer register rd? (Then rd = x0 needs the handler
+ * that re-zeroes x0; F/D's handler always does.) */
+static int writes_xrd(int op)
+{
+    switch (vm_rv_op_class(op)) {
+    case VM_RV_CLASS_ALU:
+    case VM_RV_CLASS_MUL:
+    case VM_RV_CLASS_DIV:
+    case VM_RV_CLASS_LOAD:
+    case VM_RV_CLASS_JUMP:
+    case VM_RV_CLASS_AMO:
+    case VM_RV_CLASS_CSR:
+        return 1;
+    }
+    return 0;
+}
+
 /* Fill b's slots from decoded instructions, handlers from the run loop's
- * table; bexec (block_exec tracing): slot 0 enters through it. */
+ * tables; bexec (block_exec tracing): slot 0 enters through it. */
 static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, uint64_t end,
-                    const void *const *tab, const void *fp, const void *end_fall,
-                    const void *end_jump, const void *bexec)
+                    const struct thandlers *th)
 {
     b->pc = pc;
     b->end = end;
     b->n = (uint32_t)n;
-    b->link = NULL;
+    b->ltaken = b->lfall = b->ljump = NULL;
     b->hnext = NULL;
     for (int i = 0; i < n; i++) {
+        const void *const *tab = d[i].rd == 0 && writes_xrd(d[i].op) ? th->tabz : th->tab;
         b->s[i].d = d[i];
         b->s[i].pc = pc;
-        b->s[i].h = tab[d[i].op] ? tab[d[i].op] : fp;
+        b->s[i].h = tab[d[i].op] ? tab[d[i].op] : th->fp;
         pc += d[i].len;
     }
+    /* the END slot: reached only when the block does not end in a branch or
+     * jump (those handlers leave the block themselves) */
     memset(&b->s[n].d, 0, sizeof b->s[n].d);
     b->s[n].pc = pc;
-    int cls = vm_rv_op_class(d[n - 1].op);
-    b->s[n].h = cls == VM_RV_CLASS_BRANCH || cls == VM_RV_CLASS_JUMP ? end_jump : end_fall;
+    b->s[n].h = th->end_fall;
     b->entry = b->s[0].h;
-    if (bexec) b->s[0].h = bexec;
+    if (th->bexec) b->s[0].h = th->bexec;
 }
 
 /* Translate the block at pc into the cache (flushing it when full). NULL:
  * the first fetch faults (*f). */
 static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, vm_mem_fault *f,
-                                   const void *const *tab, const void *fp, const void *end_fall,
-                                   const void *end_jump, const void *bexec)
+                                   const struct thandlers *th)
 {
     vm_rv_insn d[VM_BLOCK_MAX];
     uint64_t end;
@@ -166,11 +221,12 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
         tb_flush(t, h);
         vm_codepages_add(&t->cp, pc, end, +1);
     }
+    tb_nocache_pages(h->mem, pc, end);
     struct tblock *b = (struct tblock *)(t->arena + t->used);
     t->used += size;
     b->size = (uint32_t)size;
     b->live = 1;
-    tb_fill(b, pc, d, n, end, tab, fp, end_fall, end_jump, bexec);
+    tb_fill(b, pc, d, n, end, th);
     unsigned hs = hslot(pc);
     b->hnext = t->ht[hs];
     t->ht[hs] = b;
@@ -181,23 +237,45 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
     return b;
 }
 
+/* vm_mem_ptr's fast and bare path (mem/mem.h) for the handlers of blocks
+ * built outside exact mode: the translation-cache probe alone. NULL: a miss
+ * or an access that crosses the page; the caller then takes memacc.h's
+ * full path. A store hit needs no code-page or watch test: while the engine
+ * runs, no page with translated code (vm_mem.nocache) nor a watched page
+ * gets a store entry. */
+static inline void *tc_probe(vm_mem *m, uint64_t va, unsigned size, int acc)
+{
+    uint64_t vpn = va >> VM_PAGE_SHIFT;
+    const struct vm_tcache_entry *e = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
+    if (__builtin_expect(e->vpn == vpn && (va & VM_PAGE_MASK) <= VM_PAGE_SIZE - size, 1))
+        return (void *)(uintptr_t)(va + e->addend);
+    return NULL;
+}
+
 static int threaded_run(void *st, vm_hart *h, uint64_t budget)
 {
     struct threaded *t = st;
     vm_cpu *c = &h->cpu;
     uint64_t *x = c->x;
-    uint64_t n = 0, next = 0;
+    vm_mem *const mem = h->mem;
+    uint64_t n = 0, chains = 0;
     int stop = VM_STOP_BUDGET;
-    struct tblock *b = NULL, *prev = NULL;
+    struct tblock *b = NULL, **plink = NULL;
     const struct tslot *s = NULL;
     vm_mem_fault f;
 
     /* the handler of every op semantics_ops.h lists; the rest are F/D.
-     * In the TLB model's exact mode every handler is entered through a
-     * prologue that makes the instruction's fetch access (LX_), exactly as
-     * the interpreter does. */
+     * fast (bare or sv39 fast): L_, and LZ_ for an instruction that writes
+     * x0 (only those re-zero x0). In the TLB model's exact mode every
+     * handler starts with the instruction's fetch access (LX_), exactly as
+     * the interpreter makes it. */
     static const void *const tab_fast[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&L_##id,
+#include "engines/semantics_ops.h"
+#undef SEM_OP
+    };
+    static const void *const tab_fastz[VM_RV_NOPS] = {
+#define SEM_OP(id, ...) [VM_RV_##id] = &&LZ_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
     };
@@ -217,25 +295,39 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
         tb_flush(t, h);
         t->exact = vm_hart_fetch_exact(h);
     }
-    const void *const *tab = NULL, *fp = NULL, *bexec = NULL;
+    if ((h->nbreak != 0) != t->nolink) { /* breakpoints came or went */
+        t->nolink = h->nbreak != 0;
+        tb_unlink_dead(t, 1);
+    }
+    /* no cached store may reach a page with translated code (tc_probe):
+     * such entries made between runs (system calls, another engine) go */
+    mem->nocache = t->cp.cnt;
+    mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
+    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) {
+        struct vm_tcache_entry *e = &mem->tc[VM_ACC_WRITE][i];
+        if (e->vpn != ~0ull && t->cp.cnt[e->vpn & mem->nocache_mask]) e->vpn = ~0ull;
+    }
+    struct thandlers th;
     /* the handlers of blocks translated now: decided by the fine events
      * enabled at translation (the machine invalidates when they change) */
 #define SELECT_HANDLERS()                                                                    \
     do {                                                                                     \
-        tab = t->exact ? tab_exact : tab_fast;                                               \
-        fp = t->exact ? &&LX_FP : &&L_FP;                                                    \
-        bexec = NULL;                                                                        \
+        th.tab = t->exact ? tab_exact : tab_fast;                                            \
+        th.tabz = t->exact ? tab_exact : tab_fastz;                                          \
+        th.fp = t->exact ? &&LX_FP : &&L_FP;                                                 \
+        th.end_fall = &&L_END_FALL;                                                          \
+        th.bexec = NULL;                                                                     \
         if (__builtin_expect(h->trace != NULL, 0)) {                                         \
             if (VM_TRACE_ON(h->trace, insn) || VM_TRACE_ON(h->trace, mem_read) ||            \
                 VM_TRACE_ON(h->trace, mem_write)) {                                          \
-                tab = tab_trace;                                                             \
-                fp = &&LT_FP;                                                                \
+                th.tab = th.tabz = tab_trace;                                                \
+                th.fp = &&LT_FP;                                                             \
             }                                                                                \
-            if (VM_TRACE_ON(h->trace, block_exec)) bexec = &&L_BLOCK_EXEC;                   \
+            if (VM_TRACE_ON(h->trace, block_exec)) th.bexec = &&L_BLOCK_EXEC;                \
         }                                                                                    \
     } while (0)
 
-top:
+top: /* between blocks, when no link could be followed */
     x[0] = 0;
     if (__builtin_expect(n >= budget, 0)) goto out;
     {
@@ -247,43 +339,63 @@ top:
             }
             h->break_resume = 1;
         }
-        if (prev && prev->link && prev->link->pc == pc && prev->link->live) {
-            b = prev->link;
-            t->link_hits++;
-        } else {
-            b = tb_lookup(t, pc);
+        b = tb_lookup(t, pc);
+        if (!b) {
+            SELECT_HANDLERS();
+            uint64_t t0 = vm_host_ns(), fl = t->flushes; /* --stats host_time (trace/host_time.h) */
+            b = tb_translate(t, h, pc, &f, &th);
+            h->translate_ns += vm_host_ns() - t0;
+            h->translations++;
             if (!b) {
-                SELECT_HANDLERS();
-                uint64_t t0 = vm_host_ns(); /* --stats host_time (trace/host_time.h) */
-                b = tb_translate(t, h, pc, &f, tab, fp, &&L_END_FALL, &&L_END_JUMP, bexec);
-                h->translate_ns += vm_host_ns() - t0;
-                h->translations++;
-                if (!b) {
-                    vm_eng_set_fault(c, VM_ACC_FETCH, &f);
-                    stop = VM_STOP_TRAP;
-                    goto out;
-                }
-                prev = NULL; /* a flush may have reclaimed prev */
+                vm_eng_set_fault(c, VM_ACC_FETCH, &f);
+                stop = VM_STOP_TRAP;
+                goto out;
             }
-            if (prev) prev->link = b;
+            if (fl != t->flushes) plink = NULL; /* the block holding it was reclaimed */
         }
+        if (plink && !t->nolink) *plink = b;
+        plink = NULL;
         if (__builtin_expect(b->n > budget - n, 0)) {
             /* the budget ends inside this block: run a block of exactly that length */
             vm_rv_insn d[VM_BLOCK_MAX];
             uint64_t end;
             int k = vm_block_decode(h, pc, (int)(budget - n), t->exact, d, &end, &f);
             SELECT_HANDLERS();
-            tb_fill(t->scratch, pc, d, k, end, tab, fp, &&L_END_FALL, &&L_END_JUMP, bexec);
+            tb_fill(t->scratch, pc, d, k, end, &th);
             b = t->scratch;
-            prev = NULL;
-        } else {
-            prev = b;
         }
         s = b->s;
         goto *s->h;
     }
 
+    /* Leave block b for `to` through its link field L: the whole block is
+     * retired; the successor is entered directly if known (its pc compared
+     * when `checked`: a jalr's) and within the budget, else through top,
+     * which then links it. Each branch and jump handler has its own copy,
+     * so that the host predicts each indirect jump by itself. */
+#define EXIT(L, to, checked)                                                                 \
+    do {                                                                                     \
+        uint64_t to_ = (to);                                                                 \
+        struct tblock *nb_ = b->L;                                                           \
+        x[0] = 0;                                                                            \
+        n += b->n;                                                                           \
+        if (__builtin_expect(nb_ != NULL, 1) && (!(checked) || nb_->pc == to_) &&            \
+            __builtin_expect(nb_->n <= budget - n, 1)) {                                     \
+            chains++;                                                                        \
+            b = nb_;                                                                         \
+            s = nb_->s;                                                                      \
+            goto *s->h;                                                                      \
+        }                                                                                    \
+        c->pc = to_;                                                                         \
+        plink = &b->L;                                                                       \
+        goto top;                                                                            \
+    } while (0)
 #define DISPATCH()                                                                           \
+    do {                                                                                     \
+        s++;                                                                                 \
+        goto *s->h;                                                                          \
+    } while (0)
+#define DISPATCH_Z()                                                                         \
     do {                                                                                     \
         x[0] = 0;                                                                            \
         s++;                                                                                 \
@@ -302,19 +414,47 @@ top:
 #define OP s->d.op
 #define RETIRED (c->insns + n + IDX)
 #define SET_RD(v) (x[s->d.rd] = (v))
-#define JUMP(t) (next = (t))
-#define BRANCH(cond) (next = (cond) ? s->pc + (uint64_t)s->d.imm : s->pc + s->d.len)
+/* branches and jumps end blocks: they leave it themselves (is_jal_: the
+ * handler's op, a constant) */
+#define JUMP(t)                                                                              \
+    do {                                                                                     \
+        if (is_jal_) EXIT(ltaken, (t), 0);                                                   \
+        else EXIT(ljump, (t), 1);                                                            \
+    } while (0)
+#define BRANCH(cond)                                                                         \
+    do {                                                                                     \
+        if (cond) EXIT(ltaken, s->pc + (uint64_t)s->d.imm, 0);                               \
+        else EXIT(lfall, s->pc + s->d.len, 0);                                               \
+    } while (0)
 #define LOAD(va, size, var)                                                                  \
     do {                                                                                     \
-        if (vm_eng_load(h, (va), (size), &(var))) goto trap;                                 \
+        uint64_t lva_ = (va);                                                                \
+        const void *lp_ = tc_probe(mem, lva_, (size), VM_ACC_READ);                          \
+        if (__builtin_expect(lp_ != NULL, 1)) {                                              \
+            uint64_t lv_ = 0;                                                                \
+            memcpy(&lv_, lp_, (size));                                                       \
+            (var) = lv_;                                                                     \
+        } else if (vm_eng_load(h, lva_, (size), &(var))) {                                   \
+            goto trap;                                                                       \
+        }                                                                                    \
     } while (0)
-#define STORE(va, size, val)                                                                 \
+#define STORE_SLOW(va_, size, val)                                                           \
     do {                                                                                     \
-        uint64_t va_ = (va);                                                                 \
         if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
         if (__builtin_expect(vm_codepages_hit(&t->cp, va_, (size)), 0) &&                    \
             tb_invalidate(t, va_, (size)))                                                   \
             goto smc_exit;                                                                   \
+    } while (0)
+#define STORE(va, size, val)                                                                 \
+    do {                                                                                     \
+        uint64_t sva_ = (va);                                                                \
+        void *sp_ = tc_probe(mem, sva_, (size), VM_ACC_WRITE);                               \
+        if (__builtin_expect(sp_ != NULL, 1)) {                                              \
+            uint64_t sv_ = (val);                                                            \
+            memcpy(sp_, &sv_, (size));                                                       \
+        } else {                                                                             \
+            STORE_SLOW(sva_, (size), (val));                                                 \
+        }                                                                                    \
     } while (0)
 #define AMO_PTR(p, va, size, acc)                                                            \
     do {                                                                                     \
@@ -336,18 +476,24 @@ top:
     do {                                                                                     \
         n += IDX + 1;                                                                        \
         c->pc = s->pc + s->d.len;                                                            \
-        tb_flush(t, h);                                                                         \
-        prev = NULL;                                                                         \
+        tb_flush(t, h);                                                                      \
+        plink = NULL;                                                                        \
         goto top;                                                                            \
     } while (0)
-#define SEM_OP(id, ...)                                                                      \
-    L_##id : {                                                                               \
+#define SEM_BODY(id, ...)                                                                    \
+    {                                                                                        \
+        enum { is_jal_ = VM_RV_##id == VM_RV_JAL };                                          \
         __VA_ARGS__;                                                                         \
-    }                                                                                        \
-    DISPATCH();
+    }
+    /* fast handlers: x0 is not written (or LZ_ re-zeroes it) */
+#define SEM_OP(id, ...)                                                                      \
+    L_##id : SEM_BODY(id, __VA_ARGS__) DISPATCH();                                           \
+    LZ_##id : SEM_BODY(id, __VA_ARGS__) DISPATCH_Z();
 #include "engines/semantics_ops.h"
 #undef SEM_OP
 
+    /* exact mode: the fetch, then the body with memacc.h's accesses (which
+     * go through vm_mem_ptr's exact path) */
 #define FETCH_EXACT()                                                                        \
     do {                                                                                     \
         if (!vm_mem_ptr(h->mem, s->pc, VM_ACC_FETCH, &f) ||                                  \
@@ -355,16 +501,27 @@ top:
              !vm_mem_ptr(h->mem, s->pc + 2, VM_ACC_FETCH, &f)))                              \
             goto fetch_fault;                                                                \
     } while (0)
+#undef LOAD
+#undef STORE
+#define LOAD(va, size, var)                                                                  \
+    do {                                                                                     \
+        if (vm_eng_load(h, (va), (size), &(var))) goto trap;                                 \
+    } while (0)
+#define STORE(va, size, val)                                                                 \
+    do {                                                                                     \
+        uint64_t va_ = (va);                                                                 \
+        STORE_SLOW(va_, (size), (val));                                                      \
+    } while (0)
 #define SEM_OP(id, ...)                                                                      \
     LX_##id : FETCH_EXACT();                                                                 \
-    goto L_##id;
+    SEM_BODY(id, __VA_ARGS__) DISPATCH_Z();
 #include "engines/semantics_ops.h"
 #undef SEM_OP
 LX_FP:
     FETCH_EXACT();
-L_FP: /* the F and D computational instructions */
+L_FP: /* the F and D computational instructions (some write x registers) */
     if (vm_fpu_exec(c, &s->d)) goto illegal;
-    DISPATCH();
+    DISPATCH_Z();
 
     /* tracing handlers (blocks translated while insn or mem_* was on): the
      * fetch (exact mode), the insn event, then the body with loads and
@@ -394,10 +551,7 @@ L_FP: /* the F and D computational instructions */
     } while (0)
 #define SEM_OP(id, ...)                                                                      \
     LT_##id : TRACE_INSN();                                                                  \
-    {                                                                                        \
-        __VA_ARGS__;                                                                         \
-    }                                                                                        \
-    DISPATCH();
+    SEM_BODY(id, __VA_ARGS__) DISPATCH_Z();
 #include "engines/semantics_ops.h"
 #undef SEM_OP
 LT_FP:
@@ -406,20 +560,14 @@ LT_FP:
 L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
     VM_TRACE(h->trace, block_exec, b->pc, b->n);
     goto *b->entry;
-L_END_FALL:
-    n += b->n;
-    c->pc = s->pc;
-    goto top;
-L_END_JUMP:
-    n += b->n;
-    c->pc = next;
-    goto top;
+L_END_FALL: /* a block that does not end in a branch or jump */
+    EXIT(lfall, s->pc, 0);
 
 smc_exit: /* a store changed translated code: leave after it */
     n += IDX + 1;
     c->pc = s->pc + s->d.len;
     t->smc_exits++;
-    prev = NULL;
+    plink = NULL;
     goto top;
 fetch_fault:
     vm_eng_set_fault(c, VM_ACC_FETCH, &f);
@@ -434,10 +582,16 @@ trap:
     stop = VM_STOP_TRAP;
 out:
     x[0] = 0;
+    mem->nocache = NULL;
     vm_fpu_leave(c, host_fp);
     c->insns += n;
+    t->link_hits += chains;
     return stop;
 #undef DISPATCH
+#undef DISPATCH_Z
+#undef EXIT
+#undef SEM_BODY
+#undef STORE_SLOW
 #undef FETCH_EXACT
 #undef TRACE_INSN
 #undef SELECT_HANDLERS
