@@ -27,6 +27,11 @@
  *
  * Classes step by 8 bytes up to 128, then by about 1/8: internal
  * fragmentation stays under 12.5% for the small objects that dominate.
+ *
+ * Below a heap limit, the last MS_RESERVE blocks (at most 1/32 of the limit)
+ * go only to a class that has no block at all: random deaths leave a
+ * survivor in nearly every block, so in a full heap no block comes free for
+ * a size class that appears late (see reserve()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +44,8 @@ static const uint32_t class_size[MS_NCLASS] = {
     640, 768, 896, 1024, 1280, 1536, 2048, 2560, 3072, 4096, 6144, 8192,
 };
 
-#define BLOCK_HDR 32u /* sizeof(ms_block) rounded to 16 */
+#define BLOCK_HDR  32u /* sizeof(ms_block) rounded to 16 */
+#define MS_RESERVE 8u  /* blocks, at most 1/32 of the limit: see reserve() */
 
 static unsigned size_class(size_t size)
 {
@@ -193,6 +199,24 @@ static void *alloc_large(ms_space *s, size_t size, size_t limit)
     return l + 1;
 }
 
+/* A class that has no block at all. */
+static bool class_starved(const ms_space *s, unsigned c)
+{
+    return !s->cls[c].swept && !s->cls[c].swept_full && !s->cls[c].unswept && !s->cls[c].full;
+}
+
+/* The last blocks below a limit are kept for classes that have no block: in
+ * a heap full of half-used blocks of other classes (random deaths leave a
+ * survivor in every block, so none comes free), the first object of a new
+ * size class could not be allocated at all. The synthetic mutator at 2x live
+ * failed so under mark-sweep and incremental with the heap half free. */
+static size_t reserve(size_t limit)
+{
+    if (limit == SIZE_MAX) return 0;
+    size_t r = limit / 32 / MS_BLOCK;
+    return (r < MS_RESERVE ? r : MS_RESERVE) * MS_BLOCK;
+}
+
 void *ms_alloc(ms_space *s, size_t size, size_t limit)
 {
     if (size > MS_LARGE_MIN) return alloc_large(s, size, limit);
@@ -213,7 +237,7 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
             s->empty = b->next;
             s->nempty--;
         } else {
-            if (s->h->committed + MS_BLOCK > limit) {
+            if (s->h->committed + MS_BLOCK + (class_starved(s, c) ? 0 : reserve(limit)) > limit) {
                 if ((b = s->cls[c].full)) {
                     s->cls[c].full = b->next;
                     sweep_block(s, b, true);

@@ -378,6 +378,51 @@ static void test_size_class_reuse(void **state)
     vm_gc_heap_free(h);
 }
 
+/* A heap at its limit, every block of one class holding random survivors
+ * (so no block comes free), still takes the first object of a new size
+ * class: the last blocks below the limit are kept for it (msspace.c,
+ * reserve()). Without them this failed with the heap 40 % free. */
+static void test_new_class_in_full_heap(void **state)
+{
+    (void)state;
+    static const int kinds[] = {VM_GC_MARKSWEEP, VM_GC_INCREMENTAL};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = kinds[k];
+        c.max_heap = 8u << 20;
+        c.growth = 0;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        assert_non_null(h);
+        enum { NARR = 300, NSLOT = 500 }; /* 150000 slots: 3.4 MB of 24-byte cells */
+        vm_gc_ref *arr = vm_gc_push(h, NULL);
+        vm_gc_ref top = vm_gc_alloc(h, 2, NARR, 0, &err);
+        assert_non_null(top);
+        *arr = top;
+        for (unsigned i = 0; i < NARR; i++) {
+            vm_gc_ref a = vm_gc_alloc(h, 2, NSLOT, 0, &err);
+            assert_non_null(a);
+            vm_gc_write(h, *arr, i, a);
+        }
+        uint64_t x = 88172645463325252u;
+        for (int i = 0; i < 1500000; i++) { /* random deaths: survivors in every block */
+            vm_gc_ref o = vm_gc_alloc(h, 1, 2, 0, &err);
+            if (!o) fail_msg("%s: allocation %d: %s", vm_gc_kind_name(kinds[k]), i, err.msg);
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            vm_gc_ref a = vm_gc_read(h, *arr, (unsigned)(x % NARR));
+            vm_gc_write(h, a, (unsigned)(x / NARR % NSLOT), o);
+        }
+        vm_gc_stats st;
+        vm_gc_stats_get(h, &st);
+        assert_true(st.heap_peak + (384u << 10) > c.max_heap); /* it filled, but for the reserve */
+        vm_gc_ref o = vm_gc_alloc(h, 3, 1, 256, &err);         /* 272 bytes: a class of its own */
+        if (!o) fail_msg("%s: new size class: %s", vm_gc_kind_name(kinds[k]), err.msg);
+        assert_int_equal(vm_gc_verify(h, &err), 0);
+        vm_gc_heap_free(h);
+    }
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -724,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_switch_under_load),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_size_class_reuse),
+        cmocka_unit_test(test_new_class_in_full_heap),
         cmocka_unit_test(test_barrier_generational),
         cmocka_unit_test(test_barrier_incremental),
         cmocka_unit_test(test_workloads),
