@@ -61,6 +61,8 @@
 #define HT_BITS 16
 #define JT_BITS 12
 #define MAX_BLOCK_CODE 65536 /* host bytes one block may need at most */
+#define CANON_D 0x7ff8000000000000ull      /* RISC-V's canonical NaNs (fpu.c) */
+#define CANON_S 0xffffffff7fc00000ull      /* (boxed) */
 
 enum { EXIT_LOOKUP = 0, EXIT_CHAIN = 1, EXIT_STOP = 2, EXIT_FALLBACK = 3 };
 enum { H_CONT = 0, H_TRAP = 1, H_RETIRED = 2 };
@@ -99,7 +101,8 @@ struct jit {
     uint8_t *chain_site;
     uint64_t budget;            /* of this run: retired = budget - remaining */
     uint32_t mxcsr;             /* stmxcsr/ldmxcsr scratch of the native fflags accesses */
-    uint8_t fftab[64];          /* MXCSR flag bits -> fflags bits */       /* executable address of a rel32 field to patch */
+    uint8_t fftab[64];          /* MXCSR flag bits -> fflags bits */
+    uint16_t fclass_tab[32];    /* fclass results by sign * 16 + class rank (emit_fclass) */
     struct jtent { uint64_t pc; uint8_t *code; } jt[1u << JT_BITS];
     vm_cpu *cpu;
     vm_mem *mem;
@@ -148,6 +151,7 @@ struct jit {
 #define OFF_PC ((int32_t)offsetof(vm_cpu, pc))
 #define OFF_MX ((int32_t)offsetof(struct jit, mxcsr))
 #define OFF_FFTAB ((int32_t)offsetof(struct jit, fftab))
+#define OFF_FCLASS ((int32_t)offsetof(struct jit, fclass_tab))
 /* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
 #define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
                               offsetof(struct vm_last, f)))
@@ -394,6 +398,7 @@ struct ra {
     uint32_t dirty;     /* ... and vm_cpu's copy is stale */
     int8_t fhost[32];   /* xmm register caching guest fN, or -1 */
     uint32_t fvalid, fdirty;
+    uint32_t fboxed;    /* f[r] is known to be a NaN-boxed single (written so in this block) */
 };
 
 static void ra_count(const vm_rv_insn *d, unsigned *cnt, unsigned *fcnt)
@@ -411,8 +416,8 @@ static void ra_count(const vm_rv_insn *d, unsigned *cnt, unsigned *fcnt)
         fcnt[d->rs1]++;
         fcnt[d->rs2]++;
         fcnt[d->rd]++;
-        if (d->op == VM_RV_FMADD_D || d->op == VM_RV_FMSUB_D || d->op == VM_RV_FNMSUB_D ||
-            d->op == VM_RV_FNMADD_D)
+        if ((d->op >= VM_RV_FMADD_D && d->op <= VM_RV_FNMADD_D) ||
+            (d->op >= VM_RV_FMADD_S && d->op <= VM_RV_FNMADD_S))
             fcnt[d->rs3]++;
         break;
     }
@@ -436,7 +441,7 @@ static void ra_init(struct ra *ra, const struct jblock *blk)
     unsigned cnt[32] = {0}, fcnt[32] = {0};
     memset(ra->host, -1, sizeof ra->host);
     memset(ra->fhost, -1, sizeof ra->fhost);
-    ra->valid = ra->dirty = ra->fvalid = ra->fdirty = 0;
+    ra->valid = ra->dirty = ra->fvalid = ra->fdirty = ra->fboxed = 0;
     for (uint32_t i = 0; i < blk->n; i++) ra_count(&blk->ins[i].d, cnt, fcnt);
     ra_pick(cnt, 1, ra->host, NCACHE, cache_host, 0); /* x0 is never cached */
     ra_pick(fcnt, 0, ra->fhost, NFCACHE, NULL, 2);
@@ -519,6 +524,7 @@ static int fdst(const struct ra *ra, int r, int scratch)
 static void fput(x86_buf *b, struct ra *ra, int r, int x)
 {
     int h = ra->fhost[r];
+    ra->fboxed &= ~(1u << r); /* the caller says when the value is a boxed single */
     if (h < 0) {
         x86_movq_mx(b, RBP, FR(r), x);
         return;
@@ -539,6 +545,7 @@ static void fget_gpr(x86_buf *b, const struct ra *ra, int r, int gpr)
 static void fput_gpr(x86_buf *b, struct ra *ra, int r, int gpr)
 {
     int h = ra->fhost[r];
+    ra->fboxed &= ~(1u << r);
     if (h < 0) {
         x86_store64(b, RBP, FR(r), gpr);
         return;
@@ -629,6 +636,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
         if (ra->host[r] == R12 || ra->host[r] == R14) keep |= 1u << r;
     ra->valid &= keep & ~(1u << ji->d.rd);
     ra->fvalid = 0;
+    ra->fboxed &= ~(1u << ji->d.rd); /* (rd may name an f register) */
 }
 
 /* {==== cold paths ====================================================== */
@@ -648,6 +656,7 @@ struct cold {
     uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc */
     uint32_t retired; /* COLD_EXIT: instructions of the block retired */
     int xmm;        /* COLD_NAN: the result's register */
+    uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
     struct ra s0, s1;
 };
 
@@ -668,7 +677,7 @@ static void cold_call(struct jit *j, const size_t *from, int nfrom, size_t resum
     c->s1 = *s1;
 }
 
-static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm)
+static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_t nanval)
 {
     struct cold *c = &j->cold[j->ncold++];
     c->kind = COLD_NAN;
@@ -676,6 +685,7 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm)
     c->from[0] = from;
     c->resume = resume;
     c->xmm = xmm;
+    c->nanval = nanval;
 }
 
 /* A superblock's side exit (a taken branch inside it) */
@@ -722,7 +732,7 @@ static void emit_cold(x86_buf *b, struct jit *j)
             continue;
         }
         if (c->kind == COLD_NAN) {
-            x86_mov_imm(b, RAX, 0x7ff8000000000000ull);
+            x86_mov_imm(b, RAX, c->nanval);
             x86_movq_xr(b, c->xmm, RAX);
         } else {
             spill(b, &c->s0);
@@ -839,6 +849,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         }
         if (fp) fput_gpr(b, ra, d->rd, RAX);
         else rput(b, ra, d->rd, t);
+        if (fp && size == 4) ra->fboxed |= 1u << d->rd; /* flw boxes */
     }
     cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
 }
@@ -888,28 +899,354 @@ static int emit_fcvt(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     return 1;
 }
 
+/* {==== single precision: NaN boxing ==================================
+ * A single in an f register is valid only when NaN-boxed (its upper 32 bits
+ * all ones); otherwise it reads as the canonical NaN (fpu.c's unbox). Native
+ * code checks the boxing of its single operands and sends an improperly
+ * boxed one to the helper. What the block itself wrote as a single (native
+ * single results, flw, fmv.w.x) is known boxed (ra->fboxed) and not checked
+ * again. Every native single result is boxed: the x86 scalar single
+ * operations keep bits 32-63 of their destination, which is a copy of a
+ * boxed operand or was set to all ones first (pcmpeqd). */
+
+/* Branch to slow (one more entry in slow[]) unless f[r] is NaN-boxed. */
+static void emit_boxchk(x86_buf *b, const struct ra *ra, int r, size_t *slow, int *ns)
+{
+    uint32_t bit = 1u << r;
+    if (ra->fboxed & bit) return;
+    if (ra->fhost[r] >= 0 && (ra->fdirty & bit)) { /* only the xmm register is current */
+        x86_movq_rx(b, RAX, ra->fhost[r]);
+        x86_shift_ri(b, SH_SHR, RAX, 32, 1);
+        x86_alu_ri(b, ALU_CMP, RAX, -1, 0);
+    } else {
+        x86_cmp_mi(b, RBP, FR(r) + 4, -1, 4);
+    }
+    slow[(*ns)++] = x86_jcc(b, CC_NE);
+}
+
+/* the operands' checks: rs1, and rs2 (and rs3) when used and different */
+static void emit_boxchk2(x86_buf *b, const struct ra *ra, const vm_rv_insn *d, int nsrc,
+                         size_t *slow, int *ns)
+{
+    emit_boxchk(b, ra, d->rs1, slow, ns);
+    if (nsrc > 1 && d->rs2 != d->rs1) emit_boxchk(b, ra, d->rs2, slow, ns);
+    if (nsrc > 2 && d->rs3 != d->rs1 && d->rs3 != d->rs2) emit_boxchk(b, ra, d->rs3, slow, ns);
+}
+
+/* Native code for the dynamic rounding mode needs frm == RNE (see
+ * emit_block); rm: the instruction's field. 0: the operation has no native
+ * code in this mode. */
+static int rne_ok(struct jit *j, x86_buf *b, int rm, size_t *slow, int *ns)
+{
+    if (rm == 0) return 1;
+    if (rm != 7) return 0;
+    if (!j->frm_checked) {
+        x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
+        slow[(*ns)++] = x86_jcc(b, CC_NE);
+    }
+    return 1;
+}
+
 /* The fused multiply-adds with FMA3 (when the host has it), in RNE: xmm0 =
- * rs1, then vf*213sd xmm0, rs2, rs3 (rs3 may stay in memory). A NaN result
- * goes to the helper, which gives the canonical NaN and RISC-V's invalid
- * flag for inf * 0 + qNaN (x86's flags are a subset of RISC-V's there). */
+ * rs1, then vf*213s[sd] xmm0, rs2, rs3 (rs3 may stay in memory). A NaN
+ * result goes to the helper, which gives the canonical NaN and RISC-V's
+ * invalid flag for inf * 0 + qNaN (x86's flags are a subset of RISC-V's
+ * there). The helper also takes improperly boxed singles. */
 static int emit_fma(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
 {
     const vm_rv_insn *d = &ji->d;
+    int dbl = d->op >= VM_RV_FMADD_D && d->op <= VM_RV_FNMADD_D;
+    int k = d->op - (dbl ? VM_RV_FMADD_D : VM_RV_FMADD_S);
     if (!j->fma || (d->rm != 0 && !(d->rm == 7 && j->frm_checked))) return 0;
-    uint8_t op = d->op == VM_RV_FMADD_D ? 0xa9 : d->op == VM_RV_FMSUB_D ? 0xab
-               : d->op == VM_RV_FNMSUB_D ? 0xad : 0xaf; /* -(a*b)+c is x86's fnmadd */
+    static const uint8_t ops[4] = {0xa9, 0xab, 0xad, 0xaf}; /* -(a*b)+c is x86's fnmadd */
+    size_t slow[4];
+    int ns = 0;
+    if (!dbl) emit_boxchk2(b, ra, d, 3, slow, &ns);
     int x1 = fget(b, ra, d->rs1, 0);
     if (x1 != 0) x86_sse_rr(b, 0, 0x28, 0, x1); /* movaps */
     int x2 = fget(b, ra, d->rs2, 1);
     if (ra->fhost[d->rs3] >= 0 && (ra->fvalid & (1u << d->rs3)))
-        x86_vex38(b, op, 0, x2, ra->fhost[d->rs3], 0, 0);
+        x86_vex38(b, ops[k], dbl, 0, x2, ra->fhost[d->rs3], 0, 0);
     else
-        x86_vex38(b, op, 0, x2, -1, RBP, FR(d->rs3));
-    x86_sse_rr(b, 0x66, 0x2e, 0, 0); /* NaN? */
-    size_t nan = x86_jcc(b, CC_P);
-    struct ra s0 = *ra;
+        x86_vex38(b, ops[k], dbl, 0, x2, -1, RBP, FR(d->rs3));
+    x86_sse_rr(b, dbl ? 0x66 : 0, 0x2e, 0, 0); /* NaN? (ucomis[sd]) */
+    slow[ns++] = x86_jcc(b, CC_P);
+    struct ra s0 = *ra; /* differs from the checks' states in valid bits only */
     fput(b, ra, d->rd, 0);
-    cold_call(j, &nan, 1, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+    if (!dbl) ra->fboxed |= 1u << d->rd;
+    cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+    return 1;
+}
+
+/* fmin/fmax: ordered operands only (an unordered pair goes to the helper:
+ * RISC-V's NaN rules, and x86's min/max signal on quiet NaNs). Equal
+ * operands: min is their bitwise or, max their and (-0 < +0; otherwise the
+ * bits are equal); else minsd/maxsd (min/max ss for singles). */
+static void emit_minmax(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji, int dbl,
+                        int max)
+{
+    const vm_rv_insn *d = &ji->d;
+    size_t slow[3];
+    int ns = 0;
+    if (!dbl) emit_boxchk2(b, ra, d, 2, slow, &ns);
+    int x1 = fget(b, ra, d->rs1, 0);
+    if (x1 != 0) x86_sse_rr(b, 0, 0x28, 0, x1); /* movaps xmm0, rs1 */
+    int x2 = fget(b, ra, d->rs2, 1);
+    x86_sse_rr(b, dbl ? 0x66 : 0, 0x2e, 0, x2); /* ucomis[sd] */
+    slow[ns++] = x86_jcc(b, CC_P);
+    struct ra s0 = *ra;
+    size_t ne = x86_jcc(b, CC_NE);
+    x86_sse_rr(b, 0, max ? 0x54 : 0x56, 0, x2); /* andps / orps */
+    size_t done = x86_jmp(b);
+    x86_patch_rel32(b, ne, x86_len(b));
+    x86_sse_rr(b, dbl ? 0xf2 : 0xf3, max ? 0x5f : 0x5d, 0, x2); /* max / min */
+    x86_patch_rel32(b, done, x86_len(b));
+    fput(b, ra, d->rd, 0);
+    if (!dbl) ra->fboxed |= 1u << d->rd;
+    cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+}
+
+/* fclass: k = how many of the thresholds zero < subnormal < normal < inf <
+ * sNaN < qNaN the magnitude reaches (compared shifted left by one, without
+ * the sign), summed with sbb; the class bit comes from a table indexed by
+ * sign * 16 + k (jit->fclass_tab). */
+static void emit_fclass(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji, int dbl)
+{
+    const vm_rv_insn *d = &ji->d;
+    size_t slow[1];
+    int ns = 0;
+    struct ra s0 = *ra;
+    if (!dbl) emit_boxchk(b, ra, d->rs1, slow, &ns);
+    fget_gpr(b, ra, d->rs1, RAX);
+    x86_mov_rr(b, RCX, RAX);
+    x86_shift_ri(b, SH_SHR, RCX, dbl ? 63 : 31, dbl);
+    x86_shift_ri(b, SH_SHL, RCX, 4, 0);
+    x86_shift_ri(b, SH_SHL, RAX, 1, dbl);
+    x86_alu_ri(b, ALU_CMP, RAX, 1, dbl);
+    x86_alu_ri(b, ALU_SBB, RCX, -1, 0);
+    static const uint64_t thr_d[4] = {0x0020000000000000ull, 0xffe0000000000000ull,
+                                      0xffe0000000000001ull, 0xfff0000000000000ull};
+    static const uint32_t thr_s[4] = {0x01000000u, 0xff000000u, 0xff000001u, 0xff800000u};
+    for (int i = 0; i < 4; i++) {
+        if (dbl) {
+            x86_mov_imm(b, RDX, thr_d[i]);
+            x86_alu_rr(b, ALU_CMP, RAX, RDX, 1);
+        } else {
+            x86_alu_ri(b, ALU_CMP, RAX, (int32_t)thr_s[i], 0);
+        }
+        x86_alu_ri(b, ALU_SBB, RCX, -1, 0);
+    }
+    x86_alu_rr(b, ALU_ADD, RCX, RCX, 0);
+    int t = rdst(ra, d->rd, RAX);
+    x86_index(b, RCX);
+    x86_load_ext(b, t, RBX, OFF_FCLASS, 2, 0);
+    x86_index(b, -1);
+    rput(b, ra, d->rd, t);
+    if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+}
+
+/* Conversions to integers: w/l (.s and .d) as emit_fcvt; wu/lu only for
+ * operands whose bits, read as an unsigned integer, are below a bound under
+ * which the result fits (non-negative values below 2^32 - 1/2 in RNE, 2^32
+ * in RTZ, 2^63 for lu): a 64-bit cvt then gives it exactly, with x86's
+ * inexact flag being RISC-V's. Other operands (negative, too large, NaN)
+ * go to the helper before anything raised a flag. */
+static int emit_fcvt_int(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    int dbl, kind; /* 0 w, 1 wu, 2 l, 3 lu */
+    if (d->op >= VM_RV_FCVT_W_D && d->op <= VM_RV_FCVT_LU_D) {
+        dbl = 1;
+        kind = d->op - VM_RV_FCVT_W_D;
+    } else {
+        dbl = 0;
+        kind = d->op - VM_RV_FCVT_W_S;
+    }
+    int trunc = d->rm == 1;
+    size_t slow[4];
+    int ns = 0;
+    if (!trunc && !rne_ok(j, b, d->rm, slow, &ns)) return 0;
+    if (!dbl) emit_boxchk(b, ra, d->rs1, slow, &ns);
+    int x = fget(b, ra, d->rs1, 0);
+    int w64 = kind != 0;
+    if (kind & 1) { /* unsigned: the bound on the bits */
+        x86_movq_rx(b, RAX, x);
+        if (dbl) {
+            uint64_t bound = kind == 3 ? 0x43e0000000000000ull
+                             : trunc  ? 0x41f0000000000000ull
+                                      : 0x41effffffff00000ull;
+            x86_mov_imm(b, RCX, bound);
+            x86_alu_rr(b, ALU_CMP, RAX, RCX, 1);
+        } else {
+            x86_alu_ri(b, ALU_CMP, RAX, kind == 3 ? 0x5f000000 : 0x4f800000, 0);
+        }
+        slow[ns++] = x86_jcc(b, CC_AE);
+    }
+    int t = rdst(ra, d->rd, RAX);
+    if (!d->rd) t = RAX;
+    if (dbl) x86_cvtsd2si(b, t, x, w64, trunc);
+    else x86_cvtss2si(b, t, x, w64, trunc);
+    struct ra s0 = *ra;
+    if (!(kind & 1)) {
+        x86_alu_ri(b, ALU_CMP, t, 1, w64); /* overflows only for INT_MIN (x86's invalid answer) */
+        slow[ns++] = x86_jcc(b, 0); /* jo */
+    }
+    if (kind <= 1) x86_movsxd(b, t, t);
+    rput(b, ra, d->rd, t);
+    cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+    return 1;
+}
+
+/* Single-precision operations (and fmin/fmax/fclass of both formats). 0:
+ * no native code (use the helper). */
+static int emit_fps(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    size_t slow[4];
+    int ns = 0;
+    uint8_t op = 0;
+    switch (d->op) {
+    case VM_RV_FMIN_D: case VM_RV_FMAX_D:
+        emit_minmax(b, j, ra, ji, 1, d->op == VM_RV_FMAX_D);
+        return 1;
+    case VM_RV_FMIN_S: case VM_RV_FMAX_S:
+        emit_minmax(b, j, ra, ji, 0, d->op == VM_RV_FMAX_S);
+        return 1;
+    case VM_RV_FCLASS_D: case VM_RV_FCLASS_S:
+        emit_fclass(b, j, ra, ji, d->op == VM_RV_FCLASS_D);
+        return 1;
+    case VM_RV_FCVT_W_S: case VM_RV_FCVT_WU_S: case VM_RV_FCVT_L_S: case VM_RV_FCVT_LU_S:
+    case VM_RV_FCVT_WU_D: case VM_RV_FCVT_LU_D:
+        return emit_fcvt_int(b, j, ra, ji);
+    case VM_RV_FMADD_S: case VM_RV_FMSUB_S: case VM_RV_FNMSUB_S: case VM_RV_FNMADD_S:
+        return emit_fma(b, j, ra, ji);
+    case VM_RV_FMV_X_W: /* the low 32 bits, sign-extended: no unboxing */
+        if (d->rd) {
+            int t = rdst(ra, d->rd, RAX);
+            fget_gpr(b, ra, d->rs1, t);
+            x86_movsxd(b, t, t);
+            rput(b, ra, d->rd, t);
+        }
+        return 1;
+    case VM_RV_FMV_W_X: {
+        int x = rget(b, ra, d->rs1, RAX);
+        x86_mov32(b, RAX, x);
+        x86_mov_imm(b, RCX, 0xffffffff00000000ull);
+        x86_alu_rr(b, ALU_OR, RAX, RCX, 1);
+        fput_gpr(b, ra, d->rd, RAX);
+        ra->fboxed |= 1u << d->rd;
+        return 1;
+    }
+    case VM_RV_FSGNJ_S: case VM_RV_FSGNJN_S: case VM_RV_FSGNJX_S: {
+        struct ra s0 = *ra;
+        emit_boxchk2(b, ra, d, 2, slow, &ns);
+        if (d->op == VM_RV_FSGNJ_S && d->rs1 == d->rs2) { /* fmv.s */
+            fput(b, ra, d->rd, fget(b, ra, d->rs1, 0));
+        } else {
+            /* rax = rs1 (boxed); its sign bit flipped where it must change */
+            fget_gpr(b, ra, d->rs1, RAX);
+            fget_gpr(b, ra, d->rs2, RCX);
+            if (d->op != VM_RV_FSGNJX_S) x86_alu_rr(b, ALU_XOR, RCX, RAX, 0);
+            x86_alu_ri(b, ALU_AND, RCX, INT32_MIN, 0);
+            if (d->op == VM_RV_FSGNJN_S) x86_alu_ri(b, ALU_XOR, RCX, INT32_MIN, 0);
+            x86_alu_rr(b, ALU_XOR, RAX, RCX, 1);
+            fput_gpr(b, ra, d->rd, RAX);
+        }
+        ra->fboxed |= 1u << d->rd;
+        if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+        return 1;
+    }
+    case VM_RV_FEQ_S: case VM_RV_FLT_S: case VM_RV_FLE_S: {
+        struct ra s0 = *ra;
+        emit_boxchk2(b, ra, d, 2, slow, &ns);
+        int x1 = fget(b, ra, d->rs1, 0);
+        int x2 = fget(b, ra, d->rs2, 1);
+        int t = rdst(ra, d->rd, RAX);
+        if (d->op == VM_RV_FEQ_S) {
+            x86_sse_rr(b, 0, 0x2e, x1, x2); /* ucomiss: signals on sNaN only */
+            x86_setcc_zx(b, CC_E, RAX);
+            x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
+            x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
+            x86_alu_ri(b, ALU_AND, RAX, 1, 0);
+            t = RAX;
+        } else {
+            x86_sse_rr(b, 0, 0x2f, x2, x1); /* comiss rs2, rs1: signals on any NaN */
+            x86_setcc_zx(b, d->op == VM_RV_FLT_S ? CC_A : CC_AE, t);
+        }
+        rput(b, ra, d->rd, t);
+        if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+        return 1;
+    }
+    case VM_RV_FCVT_S_W: case VM_RV_FCVT_S_WU: case VM_RV_FCVT_S_L: {
+        struct ra s0 = *ra;
+        if (!rne_ok(j, b, d->rm, slow, &ns)) return 0;
+        int x = rget(b, ra, d->rs1, RAX);
+        int t = fdst(ra, d->rd, 0);
+        x86_sse_rr(b, 0x66, 0x76, t, t); /* pcmpeqd: the box */
+        if (d->op == VM_RV_FCVT_S_WU) {
+            x86_mov32(b, RAX, x);
+            x86_cvtsi2ss(b, t, RAX, 1);
+        } else {
+            x86_cvtsi2ss(b, t, x, d->op == VM_RV_FCVT_S_L);
+        }
+        fput(b, ra, d->rd, t);
+        ra->fboxed |= 1u << d->rd;
+        if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+        return 1;
+    }
+    case VM_RV_FCVT_S_D: case VM_RV_FCVT_D_S: {
+        int to_s = d->op == VM_RV_FCVT_S_D;
+        struct ra s0 = *ra;
+        /* fcvt.d.s is exact in every rounding mode; fcvt.s.d rounds */
+        if (to_s || d->rm > 4) {
+            if (!rne_ok(j, b, d->rm, slow, &ns)) return 0;
+        }
+        if (!to_s) emit_boxchk(b, ra, d->rs1, slow, &ns);
+        int x = fget(b, ra, d->rs1, 1);
+        int t = to_s ? 0 : fdst(ra, d->rd, 0);
+        if (to_s) {
+            x86_sse_rr(b, 0x66, 0x76, 0, 0); /* pcmpeqd xmm0, xmm0: the box */
+            x86_sse_rr(b, 0xf2, 0x5a, 0, x); /* cvtsd2ss */
+        } else {
+            x86_sse_rr(b, 0xf3, 0x5a, t, x); /* cvtss2sd */
+        }
+        x86_sse_rr(b, to_s ? 0 : 0x66, 0x2e, t, t); /* NaN? */
+        size_t nan = x86_jcc(b, CC_P);
+        cold_nan(j, nan, x86_len(b), t, to_s ? 0xffffffff7fc00000ull : CANON_D);
+        fput(b, ra, d->rd, t);
+        if (to_s) ra->fboxed |= 1u << d->rd;
+        if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+        return 1;
+    }
+    case VM_RV_FADD_S: op = 0x58; break;
+    case VM_RV_FSUB_S: op = 0x5c; break;
+    case VM_RV_FMUL_S: op = 0x59; break;
+    case VM_RV_FDIV_S: op = 0x5e; break;
+    case VM_RV_FSQRT_S: op = 0x51; break;
+    default: return 0;
+    }
+    /* arithmetic: t = copy of rs1 (boxed, so the result is), then op t, rs2 */
+    struct ra s0 = *ra;
+    if (!rne_ok(j, b, d->rm, slow, &ns)) return 0;
+    emit_boxchk2(b, ra, d, op == 0x51 ? 1 : 2, slow, &ns);
+    int x1 = fget(b, ra, d->rs1, 0), t;
+    if (op == 0x51) {
+        t = fdst(ra, d->rd, 0);
+        if (t != x1) x86_sse_rr(b, 0, 0x28, t, x1); /* movaps */
+        x86_sse_rr(b, 0xf3, 0x51, t, t);
+    } else {
+        int x2 = fget(b, ra, d->rs2, 1);
+        t = fdst(ra, d->rd, 0);
+        if (t == x2 && t != x1) t = 0; /* t = x1 first would lose x2 */
+        if (t != x1) x86_sse_rr(b, 0, 0x28, t, x1);
+        x86_sse_rr(b, 0xf3, op, t, x2);
+    }
+    x86_sse_rr(b, 0, 0x2e, t, t); /* NaN? (ucomiss) */
+    size_t nan = x86_jcc(b, CC_P);
+    cold_nan(j, nan, x86_len(b), t, CANON_S);
+    fput(b, ra, d->rd, t);
+    ra->fboxed |= 1u << d->rd;
+    if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
     return 1;
 }
 
@@ -970,7 +1307,7 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
     case VM_RV_FCVT_D_L: case VM_RV_FCVT_W_D: case VM_RV_FCVT_L_D: return emit_fcvt(b, j, ra, ji);
     case VM_RV_FMADD_D: case VM_RV_FMSUB_D: case VM_RV_FNMSUB_D: case VM_RV_FNMADD_D:
         return emit_fma(b, j, ra, ji);
-    default: return 0;
+    default: return emit_fps(b, j, ra, ji);
     }
     size_t helper = 0;
     int dyn_check = !cmp && d->rm == 7 && !j->frm_checked;
@@ -1010,7 +1347,7 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         }
         x86_sse_rr(b, 0x66, 0x2e, t, t); /* NaN? */
         size_t nan = x86_jcc(b, CC_P);
-        cold_nan(j, nan, x86_len(b), t);
+        cold_nan(j, nan, x86_len(b), t, CANON_D);
         fput(b, ra, d->rd, t);
     }
     if (dyn_check) cold_call(j, &helper, 1, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
@@ -1793,6 +2130,11 @@ static void *jit_create(vm_hart *h, vm_error *err)
                                 ((a & 8) ? VM_FF_OF : 0) | ((a & 16) ? VM_FF_UF : 0) |
                                 ((a & 32) ? VM_FF_NX : 0));
     j->fma = __builtin_cpu_supports("fma");
+    static const uint8_t cls_pos[6] = {4, 5, 6, 7, 8, 9}, cls_neg[6] = {3, 2, 1, 0, 8, 9};
+    for (int k = 0; k < 6; k++) { /* zero, subnormal, normal, inf, sNaN, qNaN */
+        j->fclass_tab[k] = (uint16_t)(1u << cls_pos[k]);
+        j->fclass_tab[16 + k] = (uint16_t)(1u << cls_neg[k]);
+    }
     jit_flush(j);
     j->flushes = 0;
     return j;

@@ -380,31 +380,36 @@ static void movq_gpr(x86_buf *b, uint8_t op, int x, int reg)
 void x86_movq_xr(x86_buf *b, int x, int reg) { movq_gpr(b, 0x6e, x, reg); }
 void x86_movq_rx(x86_buf *b, int reg, int x) { movq_gpr(b, 0x7e, x, reg); }
 
-void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc)
+/* prefix (REX) 0F op /r with reg field r and register operand m */
+static void sse_gpr(x86_buf *b, uint8_t prefix, uint8_t op, int w64, int r, int m)
 {
-    x86_byte(b, 0xf2);
-    rex(b, w64, reg, x, 0);
+    x86_byte(b, prefix);
+    rex(b, w64, r, m, 0);
     x86_byte(b, 0x0f);
-    x86_byte(b, trunc ? 0x2c : 0x2d);
-    rr_operand(b, reg, x);
+    x86_byte(b, op);
+    rr_operand(b, r, m);
 }
 
-void x86_vex38(x86_buf *b, uint8_t op, int dst, int v, int rm, int base, int32_t disp)
+void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc)
+{
+    sse_gpr(b, 0xf2, trunc ? 0x2c : 0x2d, w64, reg, x);
+}
+
+void x86_cvtss2si(x86_buf *b, int reg, int x, int w64, int trunc)
+{
+    sse_gpr(b, 0xf3, trunc ? 0x2c : 0x2d, w64, reg, x);
+}
+
+void x86_vex38(x86_buf *b, uint8_t op, int w, int dst, int v, int rm, int base, int32_t disp)
 {
     int r = rm >= 0 ? rm : base;
     x86_byte(b, 0xc4);
     x86_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((r & 8) ? 0 : 0x20) | 0x02)); /* 0F38 */
-    x86_byte(b, (uint8_t)(0x80 | ((~v & 15) << 3) | 0x01)); /* W1, L0, pp = 66 */
+    x86_byte(b, (uint8_t)((w ? 0x80 : 0) | ((~v & 15) << 3) | 0x01)); /* W, L0, pp = 66 */
     x86_byte(b, op);
     if (rm >= 0) rr_operand(b, dst, rm);
     else mem_operand(b, dst, base, disp);
 }
 
-void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64)
-{
-    x86_byte(b, 0xf2);
-    rex(b, w64, x, reg, 0);
-    x86_byte(b, 0x0f);
-    x86_byte(b, 0x2a);
-    rr_operand(b, x, reg);
-}
+void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64) { sse_gpr(b, 0xf2, 0x2a, w64, x, reg); }
+void x86_cvtsi2ss(x86_buf *b, int x, int reg, int w64) { sse_gpr(b, 0xf3, 0x2a, w64, x, reg); }

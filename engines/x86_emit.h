@@ -17,7 +17,7 @@ enum x86_cc { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_
               CC_GE = 13, CC_LE = 14, CC_G = 15 };
 
 /* two-operand ALU group: the /digit of 81 and (8*digit + 3) of the r, r/m form */
-enum x86_alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum x86_alu { ALU_ADD = 0, ALU_OR = 1, ALU_ADC = 2, ALU_SBB = 3, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 enum x86_shift { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 typedef struct x86_buf {
@@ -72,12 +72,16 @@ void x86_sse_op(x86_buf *b, uint8_t prefix, uint8_t op, int x, int base, int32_t
 void x86_sse_rr(x86_buf *b, uint8_t prefix, uint8_t op, int x, int y);                 /* op xmm, xmm */
 void x86_movq_xr(x86_buf *b, int x, int reg);  /* xmm <- r64 */
 void x86_movq_rx(x86_buf *b, int reg, int x);  /* r64 <- xmm */
-/* reg = (int) xmm, truncated (cvttsd2si) or rounded by MXCSR (cvtsd2si) */
+/* reg = (int) xmm, truncated (cvttsd2si) or rounded by MXCSR (cvtsd2si);
+ * the ss forms take a single */
 void x86_cvtsd2si(x86_buf *b, int reg, int x, int w64, int trunc);
-/* VEX.LIG.66.0F38.W1 op /r (the FMA3 scalar doubles): dst, vvvv = v, and
- * r/m = xmm register rm, or [base + disp] when rm < 0 */
-void x86_vex38(x86_buf *b, uint8_t op, int dst, int v, int rm, int base, int32_t disp);
+void x86_cvtss2si(x86_buf *b, int reg, int x, int w64, int trunc);
+/* VEX.LIG.66.0F38.Ww op /r (the FMA3 scalars: w 1 doubles, 0 singles): dst,
+ * vvvv = v, and r/m = xmm register rm, or [base + disp] when rm < 0 */
+void x86_vex38(x86_buf *b, uint8_t op, int w, int dst, int v, int rm, int base, int32_t disp);
+/* xmm = (double or float) reg, rounded by MXCSR */
 void x86_cvtsi2sd(x86_buf *b, int x, int reg, int w64);
+void x86_cvtsi2ss(x86_buf *b, int x, int reg, int w64);
 /* jumps: return the offset of the rel32 field for later patching */
 size_t x86_jmp(x86_buf *b);
 size_t x86_jcc(x86_buf *b, int cc);

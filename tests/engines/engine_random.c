@@ -4,7 +4,7 @@
  *
  * Each case builds a random straight-line-and-forward-branch RV64GC program
  * (integer ALU and M ops with edge values, loads and stores of every width,
- * aligned or not, atomics, forward branches, jal, jalr, F/D arithmetic with
+ * aligned or not, atomics and LR/SC, forward branches, jal, jalr, F/D arithmetic with
  * static and dynamic rounding modes, CSR accesses, an occasional trap) ending
  * in ecall, random registers, fflags and frm, and a random data page. It runs
  * under interp and under each engine named (default: threaded and jit) in a
@@ -111,9 +111,16 @@ static int gen(uint32_t *code)
             if (rn(3)) imm &= ~7;
             if (rn(5) == 0) code[n++] = s_type(imm & ~7, rn(32), 31, rn(2) ? 2 : 3, 0x27);
             else code[n++] = s_type(imm, rs_(), 31, rn(4), 0x23);
-        } else if (k < 75) { /* atomics on aligned data: base x31 itself */
-            static const unsigned f5[] = {0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c};
-            code[n++] = r_type(f5[rn(9)] << 2, rs_(), 31, rn(2) ? 2 : 3, rd_(), 0x2f);
+        } else if (k < 75) { /* atomics on aligned data: base x31 itself; LR/SC */
+            static const unsigned f5[] = {0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c,
+                                          0x02, 0x03, 0x03};
+            unsigned f = f5[rn(12)], w = rn(2) ? 2 : 3;
+            if (f == 0x02) { /* lr, usually followed by its sc */
+                code[n++] = r_type(f << 2, 0, 31, w, rd_(), 0x2f);
+                if (rn(2) && n < want) code[n++] = r_type(0x03 << 2, rs_(), 31, w, rd_(), 0x2f);
+            } else {
+                code[n++] = r_type(f << 2, rs_(), 31, w, rd_(), 0x2f);
+            }
         } else if (k < 82 && n + 5 < want) { /* forward branch over 0..3 instructions */
             static const unsigned f3s[] = {0, 1, 4, 5, 6, 7};
             int skip = (int)rn(4);
@@ -136,6 +143,7 @@ static int gen(uint32_t *code)
             if (base == 0x60 || base == 0x68) rs2 = rn(4); /* fcvt int */
             if (base == 0x20) rs2 = (f7 & 1) ? 0 : 1;     /* fcvt.d.s / fcvt.s.d */
             if (base == 0x70 || base == 0x78) { rm = 0; rs2 = 0; } /* fmv */
+            if (base == 0x70 && rn(2)) rm = 1;           /* fclass */
             unsigned rd = (base == 0x50 || base == 0x60 || base == 0x70) ? rd_() : rn(32);
             unsigned rs1 = (base == 0x68 || base == 0x78) ? rs_() : rn(32);
             code[n++] = r_type(f7, rs2, rs1, rm, rd, 0x53);
@@ -146,11 +154,11 @@ static int gen(uint32_t *code)
                         rn(32) << 7 | (0x43 + 4 * rn(4));
         } else if (rn(8) == 0) { /* now and then a trap: a load from page 0, ebreak */
             code[n++] = rn(2) ? i_type(8 * (int)rn(64), 0, 3, rd_(), 0x03) : 0x00100073;
-        } else { /* CSR: frflags, fsflags, instret, frrm */
-            static const unsigned csrs[] = {0x001, 0x002, 0x003, 0xc02};
-            unsigned csr = csrs[rn(4)];
-            unsigned f3 = csr == 0xc02 ? 2 : 1 + rn(3);
-            unsigned rs1 = csr == 0xc02 ? 0 : rs_();
+        } else { /* CSR: frflags, fsflags, instret, cycle, frrm (not time: wall clock) */
+            static const unsigned csrs[] = {0x001, 0x002, 0x003, 0xc02, 0xc00};
+            unsigned csr = csrs[rn(5)];
+            unsigned f3 = csr >= 0xc00 ? 2 + rn(2) + 4 * rn(2) : 1 + rn(3); /* counters: read only */
+            unsigned rs1 = csr >= 0xc00 ? 0 : rs_();
             if (csr == 0x002 || csr == 0x003) rs1 = 0; /* keep frm valid */
             code[n++] = i_type((int)csr, rs1, f3, rd_(), 0x73);
         }
@@ -282,7 +290,7 @@ int main(int argc, char **argv)
             cpu0.f[r] = rn(2) ? fe[rn(10)] : rn(2) ? (0xffffffff00000000ull | (uint32_t)rnd()) : rnd();
         }
         cpu0.fflags = rn(32);
-        cpu0.frm = rn(5);
+        cpu0.frm = rn(2) ? 0 : rn(5); /* RNE often: the JIT's native FP code needs it */
         cpu0.pc = CODE_VA;
         uint8_t data[VM_PAGE_SIZE];
         for (size_t i = 0; i < sizeof data; i += 8) {
