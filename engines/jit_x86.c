@@ -144,6 +144,7 @@ struct jit {
 #define OFF_SITE ((int32_t)offsetof(struct jit, chain_site))
 #define OFF_JT ((int32_t)offsetof(struct jit, jt))
 #define OFF_CPU ((int32_t)offsetof(struct jit, cpu))
+#define OFF_BUDGET ((int32_t)offsetof(struct jit, budget))
 #define OFF_MEM ((int32_t)offsetof(struct jit, mem))
 #define OFF_CP ((int32_t)offsetof(struct jit, cpcnt))
 #define XR(r) ((int32_t)(offsetof(vm_cpu, x) + 8 * (size_t)(r)))
@@ -649,7 +650,7 @@ enum { COLD_CALL, COLD_NAN, COLD_EXIT };
 
 struct cold {
     int kind, nfrom;
-    size_t from[5]; /* rel32 fields of the branches to it */
+    size_t from[8]; /* rel32 fields of the branches to it */
     size_t resume;
     const void *fn; /* COLD_CALL: fn(j, ji[, k]) */
     const struct jinsn *ji;
@@ -768,6 +769,80 @@ static void emit_goto(x86_buf *b, struct jit *j, uint64_t target)
     }
 }
 
+/* {==== atomics ===========================================================
+ * LR, SC and the AMOs go through emit_mem's probe like a load (LR) or a
+ * store (the others) of their size: what vm_eng_amo_ptr does on its fast
+ * path (the machine has one hart: plain read-modify-write, as in
+ * semantics_ops.h). Before the probe, a misaligned address, and for SC a
+ * reservation that does not match, go to the helper, which traps or fails
+ * the SC exactly as the interpreter does. rdx = the address. */
+static void emit_amo_pre(x86_buf *b, const vm_rv_insn *d, int size, size_t *slow, int *ns)
+{
+    x86_test_ri8(b, RDX, (uint8_t)(size - 1));
+    slow[(*ns)++] = x86_jcc(b, CC_NE);
+    if (d->op == VM_RV_SC_W || d->op == VM_RV_SC_D) {
+        x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, res_valid), 0, 4);
+        slow[(*ns)++] = x86_jcc(b, CC_E);
+        x86_alu_rm(b, ALU_CMP, RDX, RBP, (int32_t)offsetof(vm_cpu, res_addr));
+        slow[(*ns)++] = x86_jcc(b, CC_NE);
+    }
+}
+
+/* The access at host address rax + rdx (guest address rdx). */
+static void emit_amo_access(x86_buf *b, struct ra *ra, const vm_rv_insn *d, int size)
+{
+    int w64 = size == 8, op = d->op;
+    if (op == VM_RV_LR_W || op == VM_RV_LR_D) {
+        int t = rdst(ra, d->rd, RCX);
+        x86_index(b, RDX);
+        x86_load_ext(b, t, RAX, 0, size, 1);
+        x86_index(b, -1);
+        rput(b, ra, d->rd, t);
+        x86_store64(b, RBP, (int32_t)offsetof(vm_cpu, res_addr), RDX);
+        x86_mov_imm(b, RCX, 1);
+        x86_store_n(b, RBP, (int32_t)offsetof(vm_cpu, res_valid), RCX, 4);
+        return;
+    }
+    if (op == VM_RV_SC_W || op == VM_RV_SC_D) {
+        int v = rget(b, ra, d->rs2, RCX);
+        x86_index(b, RDX);
+        x86_store_n(b, RAX, 0, v, size);
+        x86_index(b, -1);
+        x86_alu_rr(b, ALU_XOR, RCX, RCX, 0);
+        x86_store_n(b, RBP, (int32_t)offsetof(vm_cpu, res_valid), RCX, 4);
+        rput(b, ra, d->rd, RCX); /* 0: stored */
+        return;
+    }
+    /* rax = host address; rcx = old value; rdx = rs2, then the new value */
+    x86_index(b, RDX);
+    x86_lea(b, RAX, RAX, 0);
+    x86_index(b, -1);
+    x86_load_ext(b, RCX, RAX, 0, size, 0);
+    int s = rget(b, ra, d->rs2, RDX);
+    int k = w64 ? op - VM_RV_AMOSWAP_D : op - VM_RV_AMOSWAP_W; /* swap add xor and or min max minu maxu */
+    if (k == 0) {
+        x86_store_n(b, RAX, 0, s, size);
+    } else {
+        if (s != RDX) x86_mov_rr(b, RDX, s);
+        static const int alu[5] = {0, ALU_ADD, ALU_XOR, ALU_AND, ALU_OR};
+        static const int keep_old[4] = {CC_L, CC_G, CC_B, CC_A}; /* old < new for min... */
+        if (k < 5) {
+            x86_alu_rr(b, alu[k], RDX, RCX, w64);
+        } else {
+            x86_alu_rr(b, ALU_CMP, RCX, RDX, w64);
+            x86_cmov(b, keep_old[k - 5], RDX, RCX, w64);
+        }
+        x86_store_n(b, RAX, 0, RDX, size);
+    }
+    int t = rdst(ra, d->rd, RCX);
+    if (w64) {
+        if (t != RCX) x86_mov_rr(b, t, RCX);
+    } else {
+        x86_movsxd(b, t, RCX);
+    }
+    rput(b, ra, d->rd, t);
+}
+
 /* A load or store through the inline probe of the translation cache (fast
  * and bare modes) or of the exact mode's last data page; the helper does
  * misses, page-crossing accesses and stores into pages with translated
@@ -780,12 +855,14 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
 {
     const vm_rv_insn *d = &ji->d;
     int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
-    size_t slow[5];
+    size_t slow[8]; /* (an atomic adds up to 3) */
     int ns = 0;
     int base = rget(b, ra, d->rs1, RDX);
     if (d->imm) x86_lea(b, RDX, base, (int32_t)d->imm);
     else if (base != RDX) x86_mov_rr(b, RDX, base);
     struct ra s0 = *ra;
+    int amo = vm_rv_op_class(d->op) == VM_RV_CLASS_AMO;
+    if (amo) emit_amo_pre(b, d, size, slow, &ns); /* alignment, SC's reservation */
     if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
         x86_mov_rr(b, RCX, RDX);
         x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
@@ -827,7 +904,9 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         x86_load64(b, RAX, R15, TC(acc) + 8);
         x86_index(b, -1);
     }
-    if (store) {
+    if (amo) {
+        emit_amo_access(b, ra, d, size);
+    } else if (store) {
         int v;
         if (fp) {
             fget_gpr(b, ra, d->rs2, RCX);
@@ -1357,8 +1436,53 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
 /* Reads of fflags/frm/fcsr and writes of fflags, as fpu.c's vm_fpu_sync
  * and vm_fpu_written do them: the guest's flags are c->fflags | MXCSR's,
  * and a write clears MXCSR's flags only when it drops one they hold. */
-static int emit_csr(x86_buf *b, struct ra *ra, const vm_rv_insn *d)
+static uint64_t jit_rdtime(struct jit *j)
 {
+    uint64_t v = 0;
+    vm_csr_read(j->cpu, VM_CSR_TIME, 0, &v);
+    return v;
+}
+
+/* The counters, read only (csrrs/csrrc with x0, csrrsi/csrrci with 0):
+ * cycle and instret are the instructions retired before this one, as the
+ * helper's RETIRED: c->insns + budget - r13 (the count at the block's
+ * entry) + its index; time calls jit_rdtime (vm_csr_read's clock) without
+ * the helper's exit check. */
+static int emit_counter(x86_buf *b, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    int op = d->op, csr = (int)d->imm;
+    if (!((op == VM_RV_CSRRS || op == VM_RV_CSRRC || op == VM_RV_CSRRSI || op == VM_RV_CSRRCI) &&
+          d->rs1 == 0 && (csr == VM_CSR_CYCLE || csr == VM_CSR_INSTRET || csr == VM_CSR_TIME)))
+        return 0;
+    if (!d->rd) return 1;
+    if (csr == VM_CSR_TIME) {
+        spill(b, ra);
+        ra->dirty = ra->fdirty = 0;
+        x86_mov_rr(b, RDI, RBX);
+        x86_call_abs(b, (const void *)jit_rdtime);
+        uint32_t keep = 0; /* the callee-saved ones */
+        for (int r = 1; r < 32; r++)
+            if (ra->host[r] == R12 || ra->host[r] == R14) keep |= 1u << r;
+        ra->valid &= keep;
+        ra->fvalid = 0;
+        rput(b, ra, d->rd, RAX);
+        return 1;
+    }
+    int t = rdst(ra, d->rd, RAX);
+    x86_load64(b, t, RBP, (int32_t)offsetof(vm_cpu, insns));
+    x86_alu_rm(b, ALU_ADD, t, RBX, OFF_BUDGET);
+    x86_alu_rr(b, ALU_SUB, t, R13, 1);
+    if (ji->idx) x86_alu_ri(b, ALU_ADD, t, (int32_t)ji->idx, 1);
+    rput(b, ra, d->rd, t);
+    return 1;
+}
+
+static int emit_csr(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji)
+{
+    const vm_rv_insn *d = &ji->d;
+    (void)j;
+    if (emit_counter(b, ra, ji)) return 1;
     int op = d->op, csr = (int)d->imm;
     int ronly = (op == VM_RV_CSRRS || op == VM_RV_CSRRC || op == VM_RV_CSRRSI || op == VM_RV_CSRRCI) &&
                 d->rs1 == 0 && (csr == VM_CSR_FFLAGS || csr == VM_CSR_FRM || csr == VM_CSR_FCSR);
@@ -1806,8 +1930,13 @@ static int emit_block(struct jit *j, struct jblock *blk)
             emit_mem(&b, j, &ra, ji, 1, size, 0, fp);
             continue;
         }
+        if (cls == VM_RV_CLASS_AMO && d->imm == 0) {
+            int w = d->op >= VM_RV_LR_W && d->op <= VM_RV_AMOMAXU_W;
+            emit_mem(&b, j, &ra, ji, d->op != VM_RV_LR_W && d->op != VM_RV_LR_D, w ? 4 : 8, 0, 0);
+            continue;
+        }
         if (emit_alu(&b, &ra, d, pc)) continue;
-        if (emit_csr(&b, &ra, d)) continue;
+        if (emit_csr(&b, j, &ra, ji)) continue;
         if (emit_fp(&b, j, &ra, ji)) continue;
         emit_helper(&b, j, &ra, ji);
     }
@@ -1856,7 +1985,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
     vm_tracer *tr = j->h->trace;
     j->traced = tr && (VM_TRACE_ON(tr, insn) || VM_TRACE_ON(tr, mem_read) ||
                        VM_TRACE_ON(tr, mem_write) || VM_TRACE_ON(tr, block_exec));
-    int n = 0, nseg = 0;
+    int n = 0, nseg = 0, amo_cont = 0; /* atomics end decoded blocks (block.c), not ours */
     uint64_t p = pc;
     *fault = 0;
     for (;;) {
@@ -1870,12 +1999,17 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
         }
         for (int i = 0; i < k; i++) ipc[n + i] = i ? ipc[n + i - 1] + d[n + i - 1].len : p;
         n += k;
-        seg[nseg][0] = p;
-        seg[nseg][1] = end;
-        nseg++;
+        if (nseg && seg[nseg - 1][1] == p && amo_cont) { /* the same run, after an atomic */
+            seg[nseg - 1][1] = end;
+        } else {
+            seg[nseg][0] = p;
+            seg[nseg][1] = end;
+            nseg++;
+        }
         const vm_rv_insn *last = &d[n - 1];
         uint64_t next;
-        if (vm_rv_op_class(last->op) == VM_RV_CLASS_BRANCH) next = end;
+        amo_cont = vm_rv_op_class(last->op) == VM_RV_CLASS_AMO;
+        if (vm_rv_op_class(last->op) == VM_RV_CLASS_BRANCH || amo_cont) next = end;
         else if (last->op == VM_RV_JAL) next = ipc[n - 1] + (uint64_t)last->imm;
         else break;
         if (!j->superblocks || j->traced || nseg == MAX_SEG || n + 4 > VM_BLOCK_MAX || j->nbreak)

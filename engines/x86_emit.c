@@ -242,6 +242,22 @@ void x86_setcc_zx(x86_buf *b, int cc, int reg)
     rr_operand(b, reg, reg);
 }
 
+void x86_cmov(x86_buf *b, int cc, int dst, int src, int w64)
+{
+    rex(b, w64, dst, src, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, (uint8_t)(0x40 + cc));
+    rr_operand(b, dst, src);
+}
+
+void x86_test_ri8(x86_buf *b, int reg, uint8_t imm)
+{
+    rex(b, 0, 0, reg, reg >= 4); /* REX so that sil/dil, not dh/bh */
+    x86_byte(b, 0xf6);
+    rr_operand(b, 0, reg);
+    x86_byte(b, imm);
+}
+
 void x86_lea(x86_buf *b, int reg, int base, int32_t disp)
 {
     rex(b, 1, reg, base, 0);

@@ -61,9 +61,11 @@ void x86_cqo(x86_buf *b, int w64);                       /* rdx:rax = sign-exten
 void x86_movsxd(x86_buf *b, int dst, int src);           /* dst = sign-extend src's low 32 */
 void x86_mov32(x86_buf *b, int dst, int src);            /* dst = zero-extend src's low 32 */
 void x86_setcc_zx(x86_buf *b, int cc, int reg);          /* reg = cc ? 1 : 0 */
+void x86_cmov(x86_buf *b, int cc, int dst, int src, int w64); /* if (cc) dst = src */
 void x86_lea(x86_buf *b, int reg, int base, int32_t disp);
 void x86_inc_m64(x86_buf *b, int base, int32_t disp);
 void x86_test_rr32(x86_buf *b, int r1, int r2);
+void x86_test_ri8(x86_buf *b, int reg, uint8_t imm); /* test reg8, imm8 */
 void x86_test_mi8(x86_buf *b, int base, int32_t disp, uint8_t imm);
 /* SSE2 scalar doubles; x is an xmm register number 0..7 */
 void x86_movq_xm(x86_buf *b, int x, int base, int32_t disp);  /* xmm <- qword [mem] */
