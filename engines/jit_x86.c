@@ -24,10 +24,11 @@
  * of line ("cold paths").
  *
  * Native: the integer ALU and M operations, lui/auipc, branches, jal, jalr,
- * loads and stores through an inline probe of the translation cache (fast,
- * bare) or of the exact mode's last page, the common double-precision
- * operations and conversions. Everything else — CSRs, atomics, single
- * precision, FMA, ecall — calls jit_helper, which executes one instruction
+ * loads, stores and atomics through an inline probe of the translation cache
+ * (fast, bare) or of the exact mode's last page, the F and D operations in
+ * RNE (NaN-boxing checked, canonical NaNs, flags from MXCSR), the fflags and
+ * counter CSR reads. Everything else — other rounding modes, CSR writes, the
+ * rare operands native code declines, ecall — calls jit_helper, which executes one instruction
  * with the shared semantics (semantics_ops.h) and says whether to go on or
  * leave (trap: not retired; ecall, SMC, fence.i: retired). Exits therefore
  * always leave c->pc and the count exact.
