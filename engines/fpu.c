@@ -210,7 +210,7 @@ static float rmm_s(float r_ne, double v)
 
 /* {==== double arithmetic ============================================== */
 
-static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
+static inline __attribute__((always_inline)) uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
 {
     double a = d_of(ab), b = d_of(bb), x = d_of(cb), r = 0;
     uint32_t s = rm != RNE ? env_begin(rm) : 0;
@@ -238,7 +238,7 @@ static uint64_t arith_d(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb
     return canon_d(r);
 }
 
-static uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
+static inline __attribute__((always_inline)) uint64_t arith_s(vm_cpu *c, int op, uint64_t ab, uint64_t bb, uint64_t cb, int rm)
 {
     float a = f_of(unbox(ab)), b = f_of(unbox(bb)), x = f_of(unbox(cb)), r = 0;
     uint32_t s = rm != RNE ? env_begin(rm) : 0;
@@ -453,7 +453,7 @@ static uint64_t compare(vm_cpu *c, uint64_t a, uint64_t b, int dbl, int kind)
 
 /* {==== dispatch ======================================================== */
 
-int vm_fpu_uses_rm(int op)
+static inline int uses_rm(int op)
 {
     switch (op) {
     case VM_RV_FSGNJ_S: case VM_RV_FSGNJN_S: case VM_RV_FSGNJX_S:
@@ -468,10 +468,14 @@ int vm_fpu_uses_rm(int op)
     return 1;
 }
 
-int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
+int vm_fpu_uses_rm(int op) { return uses_rm(op); }
+
+/* The one definition of every F/D computational op; `op` is d->op, a
+ * constant in the per-op entry points below. */
+static inline __attribute__((always_inline)) int exec_op(vm_cpu *c, const vm_rv_insn *d, int op)
 {
     int rm = d->rm;
-    if (vm_fpu_uses_rm(d->op)) {
+    if (uses_rm(op)) {
         if (rm == RDYN) rm = c->frm;
         if (rm > RMM) return -1; /* reserved rounding mode: illegal instruction */
     }
@@ -480,16 +484,16 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
     int to_x = 0; /* result goes to an integer register */
     uint64_t fr = 0;
 
-    switch (d->op) {
+    switch (op) {
     case VM_RV_FADD_D: case VM_RV_FSUB_D: case VM_RV_FMUL_D: case VM_RV_FDIV_D:
     case VM_RV_FSQRT_D: case VM_RV_FMADD_D: case VM_RV_FMSUB_D: case VM_RV_FNMSUB_D:
     case VM_RV_FNMADD_D:
-        fr = arith_d(c, d->op, a, b, x3, rm);
+        fr = arith_d(c, op, a, b, x3, rm);
         break;
     case VM_RV_FADD_S: case VM_RV_FSUB_S: case VM_RV_FMUL_S: case VM_RV_FDIV_S:
     case VM_RV_FSQRT_S: case VM_RV_FMADD_S: case VM_RV_FMSUB_S: case VM_RV_FNMSUB_S:
     case VM_RV_FNMADD_S:
-        fr = arith_s(c, d->op, a, b, x3, rm);
+        fr = arith_s(c, op, a, b, x3, rm);
         break;
 
     case VM_RV_FSGNJ_D: fr = (a & ~(1ull << 63)) | (b & (1ull << 63)); break;
@@ -521,19 +525,19 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
 
     case VM_RV_FCVT_W_D: case VM_RV_FCVT_WU_D: case VM_RV_FCVT_L_D: case VM_RV_FCVT_LU_D:
         to_x = 1;
-        xr = to_int(c, d_of(a), isnan_d(a), d->op - VM_RV_FCVT_W_D, rm);
+        xr = to_int(c, d_of(a), isnan_d(a), op - VM_RV_FCVT_W_D, rm);
         break;
     case VM_RV_FCVT_W_S: case VM_RV_FCVT_WU_S: case VM_RV_FCVT_L_S: case VM_RV_FCVT_LU_S: {
         uint32_t s = unbox(a);
         to_x = 1;
-        xr = to_int(c, (double)f_of(s), isnan_s(s), d->op - VM_RV_FCVT_W_S, rm);
+        xr = to_int(c, (double)f_of(s), isnan_s(s), op - VM_RV_FCVT_W_S, rm);
         break;
     }
     case VM_RV_FCVT_D_W: case VM_RV_FCVT_D_WU: case VM_RV_FCVT_D_L: case VM_RV_FCVT_D_LU:
-        fr = from_int(c, c->x[d->rs1], d->op - VM_RV_FCVT_D_W, 1, rm);
+        fr = from_int(c, c->x[d->rs1], op - VM_RV_FCVT_D_W, 1, rm);
         break;
     case VM_RV_FCVT_S_W: case VM_RV_FCVT_S_WU: case VM_RV_FCVT_S_L: case VM_RV_FCVT_S_LU:
-        fr = from_int(c, c->x[d->rs1], d->op - VM_RV_FCVT_S_W, 0, rm);
+        fr = from_int(c, c->x[d->rs1], op - VM_RV_FCVT_S_W, 0, rm);
         break;
     case VM_RV_FCVT_S_D: {
         double v = d_of(a);
@@ -570,3 +574,11 @@ int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d)
     }
     return 0;
 }
+
+int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d) { return exec_op(c, d, d->op); }
+
+/* vm_fpu_exec with the op known (fpu.h): the same body, specialised */
+#define VM_FPU_OP_(id) \
+    int vm_fpu_exec_##id(vm_cpu *c, const vm_rv_insn *d) { return exec_op(c, d, VM_RV_##id); }
+VM_FPU_OPS(VM_FPU_OP_)
+#undef VM_FPU_OP_

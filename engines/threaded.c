@@ -8,7 +8,7 @@
  *
  * Semantics: the handlers are engines/semantics_ops.h expanded once more
  * (the same text as the reference interpreter's switch), F/D through
- * vm_fpu_exec, memory through engines/memacc.h.
+ * fpu.c's per-op entry points (vm_fpu_exec_OP), memory through engines/memacc.h.
  *
  * Precise state: a block's instructions are counted when it ends; an exit in
  * the middle (trap, ecall, a store into code) adds the slot's index, so
@@ -238,18 +238,18 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
 }
 
 /* vm_mem_ptr's fast and bare path (mem/mem.h) for the handlers of blocks
- * built outside exact mode: the translation-cache probe alone. NULL: a miss
- * or an access that crosses the page; the caller then takes memacc.h's
- * full path. A store hit needs no code-page or watch test: while the engine
- * runs, no page with translated code (vm_mem.nocache) nor a watched page
- * gets a store entry. */
-static inline void *tc_probe(vm_mem *m, uint64_t va, unsigned size, int acc)
+ * built outside exact mode: the translation-cache probe alone. A hit needs
+ * the entry of va's page and a naturally aligned access (so it does not
+ * cross the page); anything else takes memacc.h's full path. A store hit
+ * needs no code-page or watch test: while the engine runs, no page with
+ * translated code (vm_mem.nocache) nor a watched page gets a store entry. */
+static inline const struct vm_tcache_entry *tc_entry(const vm_mem *m, uint64_t va, int acc)
 {
-    uint64_t vpn = va >> VM_PAGE_SHIFT;
-    const struct vm_tcache_entry *e = &m->tc[acc][vpn & (VM_TCACHE_SIZE - 1)];
-    if (__builtin_expect(e->vpn == vpn && (va & VM_PAGE_MASK) <= VM_PAGE_SIZE - size, 1))
-        return (void *)(uintptr_t)(va + e->addend);
-    return NULL;
+    return &m->tc[acc][(va >> VM_PAGE_SHIFT) & (VM_TCACHE_SIZE - 1)];
+}
+static inline int tc_hit(const struct vm_tcache_entry *e, uint64_t va, unsigned size)
+{
+    return ((e->vpn ^ (va >> VM_PAGE_SHIFT)) | (va & (size - 1))) == 0;
 }
 
 static int threaded_run(void *st, vm_hart *h, uint64_t budget)
@@ -273,22 +273,34 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
 #define SEM_OP(id, ...) [VM_RV_##id] = &&L_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
+#define FP_OP(id) [VM_RV_##id] = &&LF_##id,
+        VM_FPU_OPS(FP_OP)
+#undef FP_OP
     };
     static const void *const tab_fastz[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LZ_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
+#define FP_OP(id) [VM_RV_##id] = &&LF_##id,
+        VM_FPU_OPS(FP_OP)
+#undef FP_OP
     };
     static const void *const tab_exact[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LX_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
+#define FP_OP(id) [VM_RV_##id] = &&LXF_##id,
+        VM_FPU_OPS(FP_OP)
+#undef FP_OP
     };
     /* insn / mem_* tracing: handlers that emit them (both modes) */
     static const void *const tab_trace[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LT_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
+#define FP_OP(id) [VM_RV_##id] = &&LTF_##id,
+        VM_FPU_OPS(FP_OP)
+#undef FP_OP
     };
     uint32_t host_fp = vm_fpu_enter();
     if (vm_hart_fetch_exact(h) != t->exact) { /* the mode changed: rebuild the blocks */
@@ -299,7 +311,7 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
         t->nolink = h->nbreak != 0;
         tb_unlink_dead(t, 1);
     }
-    /* no cached store may reach a page with translated code (tc_probe):
+    /* no cached store may reach a page with translated code (tc_hit):
      * such entries made between runs (system calls, another engine) go */
     mem->nocache = t->cp.cnt;
     mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
@@ -379,8 +391,11 @@ top: /* between blocks, when no link could be followed */
         struct tblock *nb_ = b->L;                                                           \
         x[0] = 0;                                                                            \
         n += b->n;                                                                           \
-        if (__builtin_expect(nb_ != NULL, 1) && (!(checked) || nb_->pc == to_) &&            \
-            __builtin_expect(nb_->n <= budget - n, 1)) {                                     \
+        if ((checked) && nb_ && nb_->pc != to_) { /* a jalr to elsewhere this time */       \
+            nb_ = t->nolink ? NULL : tb_lookup(t, to_);                                      \
+            if (nb_) b->L = nb_;                                                             \
+        }                                                                                    \
+        if (__builtin_expect(nb_ != NULL, 1) && __builtin_expect(nb_->n <= budget - n, 1)) { \
             chains++;                                                                        \
             b = nb_;                                                                         \
             s = nb_->s;                                                                      \
@@ -429,13 +444,15 @@ top: /* between blocks, when no link could be followed */
 #define LOAD(va, size, var)                                                                  \
     do {                                                                                     \
         uint64_t lva_ = (va);                                                                \
-        const void *lp_ = tc_probe(mem, lva_, (size), VM_ACC_READ);                          \
-        if (__builtin_expect(lp_ != NULL, 1)) {                                              \
+        const struct vm_tcache_entry *le_ = tc_entry(mem, lva_, VM_ACC_READ);                \
+        if (__builtin_expect(tc_hit(le_, lva_, (size)), 1)) {                                \
             uint64_t lv_ = 0;                                                                \
-            memcpy(&lv_, lp_, (size));                                                       \
+            memcpy(&lv_, (const void *)(uintptr_t)(lva_ + le_->addend), (size));             \
             (var) = lv_;                                                                     \
-        } else if (vm_eng_load(h, lva_, (size), &(var))) {                                   \
-            goto trap;                                                                       \
+        } else {                                                                             \
+            uint64_t lt_; /* var's address does not escape: it stays in a register */        \
+            if (vm_eng_load(h, lva_, (size), &lt_)) goto trap;                               \
+            (var) = lt_;                                                                     \
         }                                                                                    \
     } while (0)
 #define STORE_SLOW(va_, size, val)                                                           \
@@ -448,10 +465,10 @@ top: /* between blocks, when no link could be followed */
 #define STORE(va, size, val)                                                                 \
     do {                                                                                     \
         uint64_t sva_ = (va);                                                                \
-        void *sp_ = tc_probe(mem, sva_, (size), VM_ACC_WRITE);                               \
-        if (__builtin_expect(sp_ != NULL, 1)) {                                              \
+        const struct vm_tcache_entry *se_ = tc_entry(mem, sva_, VM_ACC_WRITE);               \
+        if (__builtin_expect(tc_hit(se_, sva_, (size)), 1)) {                                \
             uint64_t sv_ = (val);                                                            \
-            memcpy(sp_, &sv_, (size));                                                       \
+            memcpy((void *)(uintptr_t)(sva_ + se_->addend), &sv_, (size));                   \
         } else {                                                                             \
             STORE_SLOW(sva_, (size), (val));                                                 \
         }                                                                                    \
@@ -519,9 +536,17 @@ top: /* between blocks, when no link could be followed */
 #undef SEM_OP
 LX_FP:
     FETCH_EXACT();
-L_FP: /* the F and D computational instructions (some write x registers) */
+L_FP: /* F and D computational instructions (some write x registers) */
     if (vm_fpu_exec(c, &s->d)) goto illegal;
     DISPATCH_Z();
+    /* each through its own entry point in fpu.c (no dispatch there) */
+#define FP_OP(id)                                                                            \
+    LF_##id : if (vm_fpu_exec_##id(c, &s->d)) goto illegal;                                  \
+    DISPATCH_Z();                                                                            \
+    LXF_##id : FETCH_EXACT();                                                                \
+    goto LF_##id;
+    VM_FPU_OPS(FP_OP)
+#undef FP_OP
 
     /* tracing handlers (blocks translated while insn or mem_* was on): the
      * fetch (exact mode), the insn event, then the body with loads and
@@ -557,6 +582,11 @@ L_FP: /* the F and D computational instructions (some write x registers) */
 LT_FP:
     TRACE_INSN();
     goto L_FP;
+#define FP_OP(id)                                                                            \
+    LTF_##id : TRACE_INSN();                                                                 \
+    goto LF_##id;
+    VM_FPU_OPS(FP_OP)
+#undef FP_OP
 L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
     VM_TRACE(h->trace, block_exec, b->pc, b->n);
     goto *b->entry;
