@@ -1628,8 +1628,11 @@ static int emit_alu(x86_buf *b, struct ra *ra, const vm_rv_insn *d, uint64_t pc)
         return 1;
     }
     int t = rdst(ra, rd, RAX);
-    int s = rget(b, ra, d->rs1, RAX);
-    if (op == ALU_ADD && w64 && t != s) {
+    int s = rget(b, ra, d->rs1, t); /* an uncached rs1 is loaded straight into rd's register */
+    if (d->op == VM_RV_ADDIW && imm == 0) { /* sext.w */
+        x86_movsxd(b, t, s);
+        sx = 0;
+    } else if (op == ALU_ADD && w64 && t != s) {
         x86_lea(b, t, s, imm);
     } else if (cc >= 0) {
         x86_alu_ri(b, ALU_CMP, s, imm, 1);
@@ -1639,6 +1642,7 @@ static int emit_alu(x86_buf *b, struct ra *ra, const vm_rv_insn *d, uint64_t pc)
         if (op >= 0) x86_alu_ri(b, op, t, imm, w64);
         else x86_shift_ri(b, sh, t, imm, w64);
     }
+    if (d->op == VM_RV_SRLIW && imm > 0) sx = 0; /* bit 31 is clear: zero-extended is sign-extended */
     if (sx) x86_movsxd(b, t, t);
     rput(b, ra, rd, t);
     return 1;
@@ -1670,11 +1674,23 @@ reg_reg:
         rput(b, ra, rd, s);
         return 1;
     }
-    int s1 = rget(b, ra, d->rs1, RAX);
-    int s2 = rget(b, ra, d->rs2, RCX);
+    /* rs2 without a host register is a memory operand of the ALU operations and
+     * compares; an uncached rs1 is loaded straight into rd's register */
+    int h2 = d->rs2 ? ra->host[d->rs2] : -1;
+    int m2 = d->rs2 && h2 < 0 && sh < 0 && op != 100;
     t = rdst(ra, rd, RAX);
-    if (t == s2 && t != s1) t = RAX; /* t = s1 first would lose s2 */
-    if (cc >= 0) {
+    if (t == h2 && d->rs1 != d->rs2) t = RAX; /* t = s1 first would lose s2 */
+    int s1 = rget(b, ra, d->rs1, t);
+    int s2 = m2 ? -1 : rget(b, ra, d->rs2, RCX);
+    if (m2) {
+        if (cc >= 0) {
+            x86_alu_rmw(b, ALU_CMP, s1, RBP, XR(d->rs2), 1);
+            x86_setcc_zx(b, cc, t);
+        } else {
+            if (t != s1) x86_mov_rr(b, t, s1);
+            x86_alu_rmw(b, op, t, RBP, XR(d->rs2), w64);
+        }
+    } else if (cc >= 0) {
         x86_alu_rr(b, ALU_CMP, s1, s2, 1);
         x86_setcc_zx(b, cc, t);
     } else if (sh >= 0) {

@@ -153,7 +153,12 @@ void x86_alu_ri(x86_buf *b, int op, int dst, int32_t imm, int w64)
 
 void x86_alu_rm(x86_buf *b, int op, int dst, int base, int32_t disp)
 {
-    rex(b, 1, dst, base, 0);
+    x86_alu_rmw(b, op, dst, base, disp, 1);
+}
+
+void x86_alu_rmw(x86_buf *b, int op, int dst, int base, int32_t disp, int w64)
+{
+    rex(b, w64, dst, base, 0);
     x86_byte(b, (uint8_t)(op * 8 + 3));
     mem_operand(b, dst, base, disp);
 }

@@ -48,6 +48,7 @@ void x86_store_imm(x86_buf *b, int base, int32_t disp, int32_t v); /* qword, sig
 void x86_alu_rr(x86_buf *b, int op, int dst, int src, int w64);
 void x86_alu_ri(x86_buf *b, int op, int dst, int32_t imm, int w64);
 void x86_alu_rm(x86_buf *b, int op, int dst, int base, int32_t disp); /* 64-bit reg op= [mem] */
+void x86_alu_rmw(x86_buf *b, int op, int dst, int base, int32_t disp, int w64); /* 32 or 64 bits */
 void x86_alu_mi(x86_buf *b, int op, int base, int32_t disp, int32_t imm); /* qword [mem] op= imm */
 void x86_cmp_mi(x86_buf *b, int base, int32_t disp, int32_t imm, int size); /* size 2 or 8 */
 void x86_shift_ri(x86_buf *b, int op, int reg, int amount, int w64);
