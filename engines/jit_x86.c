@@ -1628,6 +1628,11 @@ static int emit_alu(x86_buf *b, struct ra *ra, const vm_rv_insn *d, uint64_t pc)
         return 1;
     }
     int t = rdst(ra, rd, RAX);
+    if (d->op == VM_RV_ADDIW && imm == 0 && d->rs1 && ra->host[d->rs1] < 0) { /* sext.w from memory */
+        x86_load_ext(b, t, RBP, XR(d->rs1), 4, 1);
+        rput(b, ra, rd, t);
+        return 1;
+    }
     int s = rget(b, ra, d->rs1, t); /* an uncached rs1 is loaded straight into rd's register */
     if (d->op == VM_RV_ADDIW && imm == 0) { /* sext.w */
         x86_movsxd(b, t, s);
@@ -1676,19 +1681,24 @@ reg_reg:
     }
     /* rs2 without a host register is a memory operand of the ALU operations and
      * compares; an uncached rs1 is loaded straight into rd's register */
-    int h2 = d->rs2 ? ra->host[d->rs2] : -1;
-    int m2 = d->rs2 && h2 < 0 && sh < 0 && op != 100;
+    int r1 = d->rs1, r2 = d->rs2;
+    if (cc < 0 && sh < 0 && op != ALU_SUB && rd == r2 && rd != r1) { /* commutative: rd op= rs1 */
+        r1 = d->rs2;
+        r2 = d->rs1;
+    }
+    int h2 = r2 ? ra->host[r2] : -1;
+    int m2 = r2 && h2 < 0 && sh < 0 && op != 100;
     t = rdst(ra, rd, RAX);
-    if (t == h2 && d->rs1 != d->rs2) t = RAX; /* t = s1 first would lose s2 */
-    int s1 = rget(b, ra, d->rs1, t);
-    int s2 = m2 ? -1 : rget(b, ra, d->rs2, RCX);
+    if (t == h2 && r1 != r2) t = RAX; /* t = s1 first would lose s2 */
+    int s1 = rget(b, ra, r1, t);
+    int s2 = m2 ? -1 : rget(b, ra, r2, RCX);
     if (m2) {
         if (cc >= 0) {
-            x86_alu_rmw(b, ALU_CMP, s1, RBP, XR(d->rs2), 1);
+            x86_alu_rmw(b, ALU_CMP, s1, RBP, XR(r2), 1);
             x86_setcc_zx(b, cc, t);
         } else {
             if (t != s1) x86_mov_rr(b, t, s1);
-            x86_alu_rmw(b, op, t, RBP, XR(d->rs2), w64);
+            x86_alu_rmw(b, op, t, RBP, XR(r2), w64);
         }
     } else if (cc >= 0) {
         x86_alu_rr(b, ALU_CMP, s1, s2, 1);
