@@ -30,6 +30,12 @@ static int fetch16(vm_hart *h, uint64_t pc, int quiet, uint16_t *v, vm_mem_fault
 int vm_block_decode(vm_hart *h, uint64_t pc, int max, int quiet, vm_rv_insn *out,
                     uint64_t *end, vm_mem_fault *f)
 {
+    return vm_block_decode_flags(h, pc, max, quiet, 0, out, end, f);
+}
+
+int vm_block_decode_flags(vm_hart *h, uint64_t pc, int max, int quiet, int flags,
+                          vm_rv_insn *out, uint64_t *end, vm_mem_fault *f)
+{
     int n = 0;
     uint64_t start = pc;
     vm_mem_fault f1 = {.addr = pc};
@@ -50,7 +56,10 @@ int vm_block_decode(vm_hart *h, uint64_t pc, int max, int quiet, vm_rv_insn *out
         }
         vm_rv_decode(raw, &out[n]);
         pc += out[n].len;
-        if (vm_block_ends(out[n++].op)) break;
+        int op = out[n++].op;
+        if (vm_block_ends(op) && !((flags & VM_BLOCK_THROUGH_BRANCHES) &&
+                                   vm_rv_op_class(op) == VM_RV_CLASS_BRANCH))
+            break;
     }
     *end = pc;
     return n;

@@ -40,6 +40,11 @@ int vm_block_ends(int op);
  * real fetch to report its fault. */
 int vm_block_decode(vm_hart *h, uint64_t pc, int max, int quiet, vm_rv_insn *out,
                     uint64_t *end, vm_mem_fault *f);
+/* The same with flags: VM_BLOCK_THROUGH_BRANCHES decodes on past conditional
+ * branches (their fall-through path; the block is still contiguous code). */
+enum { VM_BLOCK_THROUGH_BRANCHES = 1 };
+int vm_block_decode_flags(vm_hart *h, uint64_t pc, int max, int quiet, int flags,
+                          vm_rv_insn *out, uint64_t *end, vm_mem_fault *f);
 
 typedef struct vm_codepages {
     uint16_t *cnt; /* 1 << VM_CODEPAGE_BITS counters */

@@ -56,19 +56,18 @@
 #define ARENA_SIZE (32u << 20)
 
 struct tslot {
-    const void *h;   /* handler */
-    uint64_t pc;     /* guest pc; for the END slot: the fall-through pc */
+    const void *h;        /* handler */
+    uint64_t pc;          /* guest pc; for the END slot: the fall-through pc */
+    struct tblock *link;  /* branch, jal: the block at the taken target; jalr: the last
+                             target's (its pc is compared). NULL: not known yet; cleared
+                             when that block is invalidated, so a link is always live */
     vm_rv_insn d;
 };
 
 struct tblock {
     uint64_t pc, end;       /* guest code [pc, end) */
     struct tblock *hnext;   /* hash chain */
-    /* successors, for chaining (NULL: not known yet; cleared when the
-     * successor is invalidated, so a non-NULL link is always live) */
-    struct tblock *ltaken;  /* at the taken target of the final branch or jal */
-    struct tblock *lfall;   /* at the fall-through pc (branch not taken, END slot) */
-    struct tblock *ljump;   /* the last target of the final jalr (its pc is compared) */
+    struct tblock *lfall;   /* successor at the fall-through end (like tslot.link) */
     uint32_t n;             /* guest instructions */
     uint32_t size;          /* bytes in the arena */
     int live;
@@ -115,9 +114,9 @@ static void tb_unlink_dead(struct threaded *t, int all)
     for (size_t off = 0; off < t->used;) {
         struct tblock *b = (struct tblock *)(t->arena + off);
         off += b->size;
-        if (all || (b->ltaken && !b->ltaken->live)) b->ltaken = NULL;
         if (all || (b->lfall && !b->lfall->live)) b->lfall = NULL;
-        if (all || (b->ljump && !b->ljump->live)) b->ljump = NULL;
+        for (uint32_t i = 0; i < b->n; i++)
+            if (all || (b->s[i].link && !b->s[i].link->live)) b->s[i].link = NULL;
     }
 }
 
@@ -160,6 +159,8 @@ struct thandlers {
     const void *fp;          /* F/D computational */
     const void *end_fall;    /* the END slot */
     const void *bexec;       /* block_exec tracing: slot 0's prologue, or NULL */
+    int flags;               /* vm_block_decode_flags: blocks go on past branches, except
+                                under block_exec tracing (whose ninsns add up to the count) */
 };
 
 /* Does op write the integer register rd? (Then rd = x0 needs the handler
@@ -187,12 +188,13 @@ static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, u
     b->pc = pc;
     b->end = end;
     b->n = (uint32_t)n;
-    b->ltaken = b->lfall = b->ljump = NULL;
+    b->lfall = NULL;
     b->hnext = NULL;
     for (int i = 0; i < n; i++) {
         const void *const *tab = d[i].rd == 0 && writes_xrd(d[i].op) ? th->tabz : th->tab;
         b->s[i].d = d[i];
         b->s[i].pc = pc;
+        b->s[i].link = NULL;
         b->s[i].h = tab[d[i].op] ? tab[d[i].op] : th->fp;
         pc += d[i].len;
     }
@@ -200,6 +202,7 @@ static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, u
      * jump (those handlers leave the block themselves) */
     memset(&b->s[n].d, 0, sizeof b->s[n].d);
     b->s[n].pc = pc;
+    b->s[n].link = NULL;
     b->s[n].h = th->end_fall;
     b->entry = b->s[0].h;
     if (th->bexec) b->s[0].h = th->bexec;
@@ -212,7 +215,7 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
 {
     vm_rv_insn d[VM_BLOCK_MAX];
     uint64_t end;
-    int n = vm_block_decode(h, pc, VM_BLOCK_MAX, t->exact, d, &end, f);
+    int n = vm_block_decode_flags(h, pc, VM_BLOCK_MAX, t->exact, th->flags, d, &end, f);
     if (n == 0) return NULL;
     size_t size = sizeof(struct tblock) + sizeof(struct tslot) * (size_t)(n + 1);
     size = (size + 15) & ~(size_t)15;
@@ -261,7 +264,7 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
     uint64_t n = 0, chains = 0;
     int stop = VM_STOP_BUDGET;
     struct tblock *b = NULL, **plink = NULL;
-    const struct tslot *s = NULL;
+    struct tslot *s = NULL;
     vm_mem_fault f;
 
     /* the handler of every op semantics_ops.h lists; the rest are F/D.
@@ -329,13 +332,17 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
         th.fp = t->exact ? &&LX_FP : &&L_FP;                                                 \
         th.end_fall = &&L_END_FALL;                                                          \
         th.bexec = NULL;                                                                     \
+        th.flags = VM_BLOCK_THROUGH_BRANCHES;                                                \
         if (__builtin_expect(h->trace != NULL, 0)) {                                         \
             if (VM_TRACE_ON(h->trace, insn) || VM_TRACE_ON(h->trace, mem_read) ||            \
                 VM_TRACE_ON(h->trace, mem_write)) {                                          \
                 th.tab = th.tabz = tab_trace;                                                \
                 th.fp = &&LT_FP;                                                             \
             }                                                                                \
-            if (VM_TRACE_ON(h->trace, block_exec)) th.bexec = &&L_BLOCK_EXEC;                \
+            if (VM_TRACE_ON(h->trace, block_exec)) {                                         \
+                th.bexec = &&L_BLOCK_EXEC;                                                   \
+                th.flags = 0;                                                                \
+            }                                                                                \
         }                                                                                    \
     } while (0)
 
@@ -371,7 +378,8 @@ top: /* between blocks, when no link could be followed */
             /* the budget ends inside this block: run a block of exactly that length */
             vm_rv_insn d[VM_BLOCK_MAX];
             uint64_t end;
-            int k = vm_block_decode(h, pc, (int)(budget - n), t->exact, d, &end, &f);
+            int k = vm_block_decode_flags(h, pc, (int)(budget - n), t->exact, th.flags, d, &end,
+                                          &f);
             SELECT_HANDLERS();
             tb_fill(t->scratch, pc, d, k, end, &th);
             b = t->scratch;
@@ -380,20 +388,20 @@ top: /* between blocks, when no link could be followed */
         goto *s->h;
     }
 
-    /* Leave block b for `to` through its link field L: the whole block is
-     * retired; the successor is entered directly if known (its pc compared
-     * when `checked`: a jalr's) and within the budget, else through top,
-     * which then links it. Each branch and jump handler has its own copy,
-     * so that the host predicts each indirect jump by itself. */
-#define EXIT(L, to, checked)                                                                 \
+    /* Leave block b for `to` after `cnt` of its instructions, through the
+     * link L (an lvalue: a slot's or the block's): the successor is entered
+     * directly if known (its pc compared when `checked`: a jalr's) and
+     * within the budget, else through top, which then links it. Each branch
+     * and jump handler has its own copy, so that the host predicts each
+     * indirect jump by itself. */
+#define EXIT(L, to, checked, cnt)                                                            \
     do {                                                                                     \
         uint64_t to_ = (to);                                                                 \
-        struct tblock *nb_ = b->L;                                                           \
-        x[0] = 0;                                                                            \
-        n += b->n;                                                                           \
+        struct tblock *nb_ = (L);                                                            \
+        n += (cnt);                                                                          \
         if ((checked) && nb_ && nb_->pc != to_) { /* a jalr to elsewhere this time */       \
             nb_ = t->nolink ? NULL : tb_lookup(t, to_);                                      \
-            if (nb_) b->L = nb_;                                                             \
+            if (nb_) (L) = nb_;                                                              \
         }                                                                                    \
         if (__builtin_expect(nb_ != NULL, 1) && __builtin_expect(nb_->n <= budget - n, 1)) { \
             chains++;                                                                        \
@@ -402,7 +410,7 @@ top: /* between blocks, when no link could be followed */
             goto *s->h;                                                                      \
         }                                                                                    \
         c->pc = to_;                                                                         \
-        plink = &b->L;                                                                       \
+        plink = &(L);                                                                        \
         goto top;                                                                            \
     } while (0)
 #define DISPATCH()                                                                           \
@@ -429,17 +437,20 @@ top: /* between blocks, when no link could be followed */
 #define OP s->d.op
 #define RETIRED (c->insns + n + IDX)
 #define SET_RD(v) (x[s->d.rd] = (v))
-/* branches and jumps end blocks: they leave it themselves (is_jal_: the
- * handler's op, a constant) */
+/* Jumps end blocks and leave them (is_jal_: the handler's op, a constant;
+ * x0 may have been written). A taken branch leaves its block; one not
+ * taken goes on in it, or leaves it at its end (the next slot is END). */
 #define JUMP(t)                                                                              \
     do {                                                                                     \
-        if (is_jal_) EXIT(ltaken, (t), 0);                                                   \
-        else EXIT(ljump, (t), 1);                                                            \
+        x[0] = 0;                                                                            \
+        if (is_jal_) EXIT(s->link, (t), 0, IDX + 1);                                         \
+        else EXIT(s->link, (t), 1, IDX + 1);                                                 \
     } while (0)
 #define BRANCH(cond)                                                                         \
     do {                                                                                     \
-        if (cond) EXIT(ltaken, s->pc + (uint64_t)s->d.imm, 0);                               \
-        else EXIT(lfall, s->pc + s->d.len, 0);                                               \
+        if (cond) EXIT(s->link, s->pc + (uint64_t)s->d.imm, 0, IDX + 1);                     \
+        if (s[1].h != &&L_END_FALL) DISPATCH();                                              \
+        EXIT(b->lfall, s->pc + s->d.len, 0, IDX + 1);                                        \
     } while (0)
 #define LOAD(va, size, var)                                                                  \
     do {                                                                                     \
@@ -591,7 +602,7 @@ L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
     VM_TRACE(h->trace, block_exec, b->pc, b->n);
     goto *b->entry;
 L_END_FALL: /* a block that does not end in a branch or jump */
-    EXIT(lfall, s->pc, 0);
+    EXIT(b->lfall, s->pc, 0, IDX);
 
 smc_exit: /* a store changed translated code: leave after it */
     n += IDX + 1;
