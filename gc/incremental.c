@@ -21,31 +21,32 @@
  * Steps run from the allocation slow path, which the inline path enters at
  * least once per 64 KiB block. A step works for at most step_ns (default 0.5
  * ms) of wall time, and the next one comes only after the mutator has run
- * for GAP times the thread CPU time of the last pause, GAP = 1.25 (so the
- * collector takes at most 44 % of the CPU while a cycle runs, and at most
- * half of any 10 ms window with 0.5 ms steps; on a loaded host, time the
- * process spends preempted counts for neither side). While marking is
- * behind schedule (below) GAP drops to 1.0: half of the CPU, the most that
- * MMU(10 ms) >= 0.5 allows (steps overrun their budget by a few percent, so
- * such windows measure 0.48-0.5; the alternative, finishing the marking at
- * once, is a pause of several ms). The end of a marking (starting the
- * sweep) gets a step of its own unless the step that emptied the grey stack
- * used less than half its budget.
+ * for GAP times the thread CPU time of the last pause (on a loaded host,
+ * time the process spends preempted counts for neither side). While
+ * marking, GAP = 1.0, and a step must also leave the 10 ms window that ends
+ * where it would end (budget plus the usual overrun) with at most 49 % of
+ * collector time, pauses counted as MMU(10 ms) counts them: so MMU(10 ms)
+ * stays >= 0.5 with a small margin, which a period of exactly half the CPU
+ * does not give (a window that starts with a pause holds one pause more than
+ * gaps: the previous version measured 0.48). Marking at the largest share
+ * that allows is also what makes the heap last: the shorter a marking, the
+ * less the mutator allocates (black) while it runs. Sweeping steps use GAP =
+ * 1.25 (44 % of the CPU). The end of a marking (starting the sweep) gets a
+ * step of its own unless the step that emptied the grey stack used less than
+ * half its budget.
  *
  * When to start a cycle (the pacer). Objects allocated while marking are
  * black, so the whole allocation of a marking phase must fit in the room
  * that is free when it begins. The collector measures f, the bytes the
  * mutator allocates per byte marked while a marking phase runs (under the
- * pacing above: f ~ 1.25 A / M for allocation speed A and marking speed M,
- * but measured, so that it also holds on a loaded host), and starts a cycle
+ * pacing above: f ~ A / M for allocation speed A and marking speed M, but
+ * measured, so that it also holds on a loaded host), and starts a cycle
  * when the room left is step_ratio (1.5) times f times the live size it
  * expects to mark (the last cycle's, plus its growth since the one before),
  * and at least a quarter of the room. Room is counted from the start of the
  * previous cycle's marking, since what was allocated after it survives.
- * Marking is behind schedule when the room left is less than f times the
- * marking work left. A cycle whose marking had to be finished at once raises
- * f by a quarter. Before the first measurement f is taken as 1.25 A / M (A / M
- * = 1 until measured).
+ * A cycle whose marking had to be finished at once raises f by a quarter.
+ * Before the first measurement f is taken as A / M (1 until measured).
  *
  * If the heap fills while marking, the rest of the marking runs at once: a
  * long pause, labelled "finish". That is the honest failure of an incremental
@@ -62,8 +63,11 @@ enum { IDLE, MARKING, SWEEPING };
 
 /* A step of c ns of CPU time is followed by at least c * GAP of mutator CPU
  * time: the collector's share is 1 / (1 + GAP). */
-#define GAP_NORMAL 1.25
-#define GAP_URGENT 1.0
+#define GAP_MARK  1.0
+#define GAP_SWEEP 1.25
+/* ...and no window of MMU_WINDOW ns holds more than MMU_SHARE of pauses */
+#define MMU_WINDOW 10000000u
+#define MMU_SHARE  0.49
 
 typedef struct inc_state {
     ms_space s;
@@ -116,7 +120,7 @@ static double f_now(vm_gc_heap *h)
     inc_state *st = h->cs;
     if (st->f > 0) return st->f;
     double a = gc_alloc_rate(h), m = st->mark_ns ? (double)st->mark_bytes / st->mark_ns : 0;
-    return (a > 0 && m > 0 ? a / m : 1.0) * GAP_NORMAL;
+    return (a > 0 && m > 0 ? a / m : 1.0) * GAP_MARK;
 }
 
 /* What the next marking is expected to mark: the last live size plus its
@@ -186,13 +190,15 @@ static void end_cycle(vm_gc_heap *h)
     h->mx.major++; /* a cycle counts as one collection, however many steps */
 }
 
+#define MARK_CHUNK 16384 /* bytes marked between two looks at the clock */
+
 /* Do marking work up to `budget` bytes or until `deadline`; returns true when
  * the grey stack ran empty. */
 static bool mark_some(vm_gc_heap *h, size_t budget, uint64_t deadline)
 {
     inc_state *st = h->cs;
     while (st->grey.n) {
-        size_t chunk = budget < 65536 ? budget : 65536;
+        size_t chunk = budget < MARK_CHUNK ? budget : MARK_CHUNK;
         if (chunk == 0) chunk = 1;
         size_t done = gc_mark_drain(h, &st->grey, chunk, NULL);
         st->marked += done;
@@ -247,26 +253,39 @@ static int step(vm_gc_heap *h, double room, vm_error *err)
     return rc;
 }
 
-/* Marking is behind when the room left would not hold what the mutator
- * allocates, at the measured rate, while the rest is marked. */
-static bool behind(vm_gc_heap *h)
+/* The collector's CPU time in the pauses after wall time `from`, each pause
+ * taken as [start, start + CPU time], as mmu_cpu_* counts it. */
+static uint64_t gc_cpu_since(const vm_gc_heap *h, uint64_t from)
 {
-    inc_state *st = h->cs;
-    double left = st->room - (double)(h->m.alloc_bytes - st->since0);
-    double work = (double)st->expect - (double)st->marked;
-    if (work < (double)st->expect / 8) work = (double)st->expect / 8;
-    return left < work * f_now(h);
+    uint64_t sum = 0;
+    for (size_t i = h->mx.np; i-- > 0;) {
+        const gc_pause *p = &h->mx.p[i];
+        uint64_t end = p->start + p->cpu;
+        if (end <= from) break;
+        sum += p->start >= from ? p->cpu : end - from;
+    }
+    return sum;
 }
 
 /* Has the mutator run long enough since the last pause? The wall-clock test
- * comes first because it is cheap and the CPU time cannot exceed it. */
+ * comes first because it is cheap and the CPU time cannot exceed it. Then
+ * the window test: the MMU_WINDOW ending where this step would end (if it
+ * used its budget plus the usual overrun) holds at most MMU_SHARE of
+ * collector time. The worst windows are those that end where a pause ends,
+ * so testing each before its step bounds them all, as long as no step
+ * overruns more than assumed. */
 static bool step_due(vm_gc_heap *h)
 {
     inc_state *st = h->cs;
-    double gap = st->phase == MARKING && behind(h) ? GAP_URGENT : GAP_NORMAL;
+    double gap = st->phase == MARKING ? GAP_MARK : GAP_SWEEP;
     uint64_t need = (uint64_t)((double)h->mx.last_cpu * gap);
-    if (gc_now() - h->mx.last_end < need) return false;
-    return gc_cpu_now() - h->mx.last_cpu_end >= need;
+    uint64_t now = gc_now();
+    if (now - h->mx.last_end < need) return false;
+    if (gc_cpu_now() - h->mx.last_cpu_end < need) return false;
+    uint64_t b = h->cfg.step_ns + h->cfg.step_ns / 8;
+    if (b >= MMU_WINDOW / 2) return true; /* a budget beyond the window: no MMU to keep */
+    uint64_t from = now + b > MMU_WINDOW ? now + b - MMU_WINDOW : 0;
+    return gc_cpu_since(h, from) + b <= (uint64_t)(MMU_SHARE * MMU_WINDOW);
 }
 
 static int inc_collect(vm_gc_heap *h, int full, vm_error *err)
