@@ -413,6 +413,16 @@ static void run_policy(vm_gc_heap *h)
         uint64_t sn = b->surv_n - a->surv_n;
         double run = (double)(b->wall - a->wall), g = (double)(b->gc - a->gc);
         in.survival_avg = sn ? (b->surv_sum - a->surv_sum) / (double)sn : h->last_survival;
+        in.survival_min = in.survival_max = h->last_survival;
+        unsigned first = h->ring_n < 5 ? 0 : h->ring_i;
+        for (unsigned k = 0; k + 1 < h->ring_n; k++) {
+            const struct gc_sample *x = &h->ring[(first + k) % 5],
+                                   *y = &h->ring[(first + k + 1) % 5];
+            if (y->surv_n == x->surv_n) continue;
+            double s = (y->surv_sum - x->surv_sum) / (double)(y->surv_n - x->surv_n);
+            if (s < in.survival_min) in.survival_min = s;
+            if (s > in.survival_max) in.survival_max = s;
+        }
         in.gc_share = run > 0 ? g / run : 0;
         in.alloc_rate = run > g ? (double)(b->alloc - a->alloc) / ((run - g) * 1e-9) : 0;
     }

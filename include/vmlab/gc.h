@@ -279,6 +279,7 @@ typedef struct vm_gc_policy_input {
     uint64_t since_switch;                /* collections since the last switch */
     double survival;                      /* bytes surviving / bytes collected, last collection */
     double survival_avg;                  /* mean, recent */
+    double survival_min, survival_max;    /* per collection interval, recent */
     uint64_t last_pause_ns, max_pause_ns; /* max since the last switch */
     double gc_share;                      /* GC time / run time, recent */
     double alloc_rate;                    /* bytes per mutator second, recent */
