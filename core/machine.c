@@ -469,6 +469,7 @@ int vm_machine_set_tlb_policy(vm_machine *m, const char *level, const struct vm_
     vm_mem_sync_stats(mem);
     if (vm_tlb_set_policy(t, p, ud))
         return vm_error_set(err, VM_ENOMEM, "TLB policy for %s: out of memory", level);
+    vm_mem_policy_changed(mem);
     return 0;
 }
 

@@ -157,6 +157,10 @@ struct jit {
 /* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
 #define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
                               offsetof(struct vm_last, f)))
+#define PREV(k, f)                                                                                 \
+    ((int32_t)(offsetof(vm_mem, prev) + (size_t)(k) * sizeof(struct vm_last) +                     \
+               offsetof(struct vm_last, f)))
+#define SWAPPED(k) ((int32_t)(offsetof(vm_mem, swapped) + (size_t)(k) * sizeof(uint64_t)))
 #define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
 
 /* Integer nanoseconds: no host FP arithmetic may run while the guest's
@@ -646,8 +650,11 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
 /* Slow paths are emitted after the block's exits, so that the fast path is
  * straight-line code with only not-taken branches: a helper call (branched
  * to in state s0, rejoining the fast path, which left s1, at `resume`: see
- * "guest registers in host registers"), or a NaN result made canonical. */
-enum { COLD_CALL, COLD_NAN, COLD_EXIT };
+ * "guest registers in host registers"), a NaN result made canonical, a
+ * superblock's side exit, or the exact mode's second page (COLD_PREV: a
+ * hit on vm_mem.prev swaps it with `last` and rejoins the fast path; a miss
+ * goes on to the helper call registered right after it). */
+enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV };
 
 struct cold {
     int kind, nfrom;
@@ -657,12 +664,14 @@ struct cold {
     const struct jinsn *ji;
     uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc */
     uint32_t retired; /* COLD_EXIT: instructions of the block retired */
-    int xmm;        /* COLD_NAN: the result's register */
+    int xmm;        /* COLD_NAN: the result's register; COLD_PREV: the one holding the page */
     uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
+    int acc;        /* COLD_PREV: kind (0 data, 1 fetch) | VM_ACC_* << 1 */
     struct ra s0, s1;
 };
 
-#define MAX_COLD (3 * VM_BLOCK_MAX) /* a fetch group, a helper and a NaN per instruction */
+#define MAX_COLD                                                                                   \
+    (5 * VM_BLOCK_MAX) /* a fetch group, a helper and a NaN per instruction, two with prev */
 
 static void cold_call(struct jit *j, const size_t *from, int nfrom, size_t resume, const void *fn,
                       const struct jinsn *ji, uint64_t k, const struct ra *s0, const struct ra *s1)
@@ -688,6 +697,20 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_
     c->resume = resume;
     c->xmm = xmm;
     c->nanval = nanval;
+}
+
+/* The exact mode's `prev` page for an access whose page (in register reg)
+ * is not `last`'s: the branch at `from` comes here; register the helper
+ * call for the misses after it (cold_call). */
+static void cold_prev(struct jit *j, size_t from, size_t resume, int reg, int kind, int acc)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_PREV;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->resume = resume;
+    c->xmm = reg;
+    c->acc = kind | acc << 1;
 }
 
 /* A superblock's side exit (a taken branch inside it) */
@@ -731,6 +754,25 @@ static void emit_cold(x86_buf *b, struct jit *j)
             x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
             if (j->loop && c->k == j->loop_pc) emit_loop(b, j, &c->s0);
             else emit_goto(b, j, c->k);
+            continue;
+        }
+        if (c->kind == COLD_PREV) { /* vm_mem_access_slow's first test, inline */
+            int k = c->acc & 1;
+            struct cold *miss = &j->cold[i + 1];
+            while (miss->kind != COLD_CALL) miss++; /* the access's helper call */
+            x86_alu_rm(b, ALU_CMP, c->xmm, R15, PREV(k, vpn));
+            miss->from[miss->nfrom++] = x86_jcc(b, CC_NE);
+            x86_test_mi8(b, R15, PREV(k, ok), (uint8_t)(1u << (c->acc >> 1)));
+            miss->from[miss->nfrom++] = x86_jcc(b, CC_E);
+            for (int32_t o = 0; o < (int32_t)sizeof(struct vm_last); o += 8) {
+                x86_load64(b, RAX, R15, LAST(k, vpn) + o);
+                x86_load64(b, RCX, R15, PREV(k, vpn) + o);
+                x86_store64(b, R15, LAST(k, vpn) + o, RCX);
+                x86_store64(b, R15, PREV(k, vpn) + o, RAX);
+            }
+            x86_store_imm(b, R15, SWAPPED(k), 1);
+            size_t back = x86_jmp(b);
+            x86_patch_rel32(b, back, c->resume);
             continue;
         }
         if (c->kind == COLD_NAN) {
@@ -868,9 +910,10 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         x86_mov_rr(b, RCX, RDX);
         x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
         x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
-        slow[ns++] = x86_jcc(b, CC_NE);
+        size_t other = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
         slow[ns++] = x86_jcc(b, CC_E);
+        cold_prev(j, other, x86_len(b), RCX, 0, acc);
         if (size > 1) {
             x86_mov32(b, RCX, RDX);
             x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
@@ -1800,11 +1843,12 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
     if (!straddle) {
         x86_mov_imm(b, RAX, page);
         x86_alu_rm(b, ALU_CMP, RAX, R15, LAST(1, vpn));
-        slow[0] = x86_jcc(b, CC_NE);
+        size_t other = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(1, ok), 1u << VM_ACC_FETCH);
-        slow[1] = x86_jcc(b, CC_E);
+        slow[0] = x86_jcc(b, CC_E);
+        cold_prev(j, other, x86_len(b), RAX, 1, VM_ACC_FETCH);
         x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
-        cold_call(j, slow, 2, x86_len(b), (const void *)jit_fetch_group, ji, k, ra, ra);
+        cold_call(j, slow, 1, x86_len(b), (const void *)jit_fetch_group, ji, k, ra, ra);
         return;
     }
     spill(b, ra);

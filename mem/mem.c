@@ -286,7 +286,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     }
     m->pages = cfg->pages;
     m->tlb_mode = cfg->tlb_mode;
-    for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
+    for (int k = 0; k < 2; k++) m->last[k].vpn = m->prev[k].vpn = ~0ull;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
     m->wtc.vpn = ~0ull;
@@ -323,6 +323,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     m->use_hot = m->exact && !m->nshadows;
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
+    vm_mem_policy_changed(m);
     return m;
 fail:
     vm_mem_free(m);
@@ -348,13 +349,56 @@ void vm_mem_free(vm_mem *m)
     free(m);
 }
 
-/* Move the repeat hits of the current `last` entries to the pending
- * counters (cheap: done on every slow-path access). */
+/* Move the repeat hits of the current `last` and `prev` entries to the
+ * pending counters (cheap: done on every slow-path access). */
 static inline void park_hits(vm_mem *m, int k)
 {
-    struct vm_last *l = &m->last[k];
+    struct vm_last *l = &m->last[k], *p = &m->prev[k];
     m->pending[k][l->size] += l->n;
     l->n = 0;
+    m->pending[k][p->size] += p->n;
+    p->n = 0;
+}
+
+/* The policy updates of the hits on `prev` and `last` since the last slow
+ * access, in the order of their last hits (struct vm_last). Both entries
+ * are where they were: only a slow access changes the L1, and it replays
+ * first. */
+static void replay(vm_mem *m, int k)
+{
+    if (!m->swapped[k]) return;
+    m->swapped[k] = 0;
+    vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
+    for (int i = 0; i < 2; i++) {
+        int idx = i ? m->last[k].idx : m->prev[k].idx, set = idx / l1->ways;
+        l1->ctx.set = set;
+        l1->policy->hit(l1->pstate + (size_t)set * l1->pbytes, l1->ways, idx - set * l1->ways,
+                        &l1->ctx);
+    }
+}
+
+void vm_mem_policy_changed(vm_mem *m)
+{
+    vm_tlb *i = m->tlb ? m->tlb->lv[VM_TLB_L1I] : NULL, *d = m->tlb ? m->tlb->lv[VM_TLB_L1D] : NULL;
+    m->multi = m->exact && !m->nshadows && i && d && i != d &&
+               vm_tlb_policy_order_only(i->policy) && vm_tlb_policy_order_only(d->policy);
+    if (!m->multi)
+        for (int k = 0; k < 2; k++) m->prev[k].vpn = ~0ull; /* its hits stay in n, parked later */
+}
+
+/* After a slow access of kind k made `last` a new page: the old `last`
+ * (saved in *old) becomes `prev` if it is still in the L1, the entry the
+ * model now ranks second. */
+static void shift_recent(vm_mem *m, int k, const struct vm_last *old)
+{
+    struct vm_last *l = &m->last[k], *p = &m->prev[k];
+    if (!m->multi || old->vpn == l->vpn) return; /* same page (e.g. a store made it dirty) */
+    *p = *old;
+    vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
+    const vm_tlb_entry *e = &l1->e[p->idx];
+    if (!p->ok || p->vpn == ~0ull || !e->valid || e->size != p->size ||
+        e->tag != p->vpn >> (9 * p->size))
+        p->vpn = ~0ull; /* evicted by this access, or never usable */
 }
 
 void vm_mem_sync_stats(vm_mem *m)
@@ -362,6 +406,7 @@ void vm_mem_sync_stats(vm_mem *m)
     if (!m->tlb) return;
     for (int k = 0; k < 2; k++) {
         park_hits(m, k);
+        replay(m, k);
         int acc = k ? VM_ACC_FETCH : VM_ACC_READ;
         for (int sz = 0; sz < 4; sz++) {
             uint64_t n = m->pending[k][sz];
@@ -376,7 +421,7 @@ void vm_mem_sync_stats(vm_mem *m)
 void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
 {
     vm_mem_sync_stats(m);
-    for (int k = 0; k < 2; k++) m->last[k].vpn = ~0ull;
+    for (int k = 0; k < 2; k++) m->last[k].vpn = m->prev[k].vpn = ~0ull;
     /* a page may come back with another frame: forget host addresses */
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
@@ -670,6 +715,18 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     /* fast and bare modes: a store to the watched page translated last is
      * served here, as the translation cache would (it cannot hold the page) */
     if (acc == VM_ACC_WRITE && m->wtc.vpn == vpn) return (void *)(uintptr_t)(va + m->wtc.addend);
+    if (m->exact) { /* the page before the last one: swap them, replay later */
+        int k = acc == VM_ACC_FETCH;
+        struct vm_last *p = &m->prev[k];
+        if (p->vpn == vpn && (p->ok >> acc) & 1) {
+            struct vm_last t = *p;
+            *p = m->last[k];
+            m->last[k] = t;
+            m->last[k].n++;
+            m->swapped[k] = 1;
+            return (void *)(uintptr_t)(va + t.addend);
+        }
+    }
     if (__builtin_expect(++m->tc_misses % VM_TLB_SAMPLE == 0, 0) && m->tlb)
         return vm_host_time_slow(m, va, acc, f); /* --stats host_time: time this one */
     uintptr_t host_page;
@@ -682,7 +739,11 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         host_page = ENTRY_HOST(e);
     } else {
         int kind = acc == VM_ACC_FETCH;
-        if (m->exact) park_hits(m, kind);
+        if (m->exact) {
+            park_hits(m, kind);
+            replay(m, kind);
+        }
+        struct vm_last old = m->last[kind];
         vm_tlb *l1 = m->tlb->lv[kind ? VM_TLB_L1I : VM_TLB_L1D];
         if (m->use_hot && l1) {
             /* an L1 hit on a page this path saw before: count it and update
@@ -706,6 +767,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                             ? last_ok(m, vpn, kind, ok_bits(e->pte, kind))
                             : 0;
                 l->size = e->size;
+                l->idx = hs->idx;
+                shift_recent(m, kind, &old);
                 return (void *)(uintptr_t)(va + hs->addend);
             }
         }
@@ -735,6 +798,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                 (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
             l->size = size;
             l->n = 0;
+            l->idx = l1 ? l1->last_idx : 0;
+            shift_recent(m, kind, &old);
             return (void *)(host_page + (va & VM_PAGE_MASK));
         }
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
@@ -847,6 +912,7 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
      * every cached write translation */
     uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
     if (m->last[0].vpn >= first && m->last[0].vpn <= last) m->last[0].vpn = ~0ull;
+    if (m->prev[0].vpn >= first && m->prev[0].vpn <= last) m->prev[0].vpn = ~0ull;
     for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
     return 0;
 }

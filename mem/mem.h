@@ -16,7 +16,9 @@
  *    only short-cuts a repeat access to the page of the previous access of
  *    the same kind (instruction or data), which the model would count as a
  *    hit on its most recently used entry and leave every policy's state
- *    unchanged; such hits are credited in bulk.
+ *    unchanged; such hits are credited in bulk. The slow path first tries
+ *    the page before that one (`prev`): a hit there swaps the two, and the
+ *    policy updates are replayed later (see struct vm_last).
  *  - fast: a host-side translation cache (like QEMU's softmmu TLB) serves
  *    repeat translations without the model; the model sees only the cache's
  *    misses, so its statistics undercount.
@@ -81,13 +83,25 @@ struct vm_tcache_entry {
 
 /* The previous translation of each kind (0 data, 1 instruction) in exact
  * mode: vpn, host addend, which access types it allows, and hits not yet
- * credited to the TLB model. */
+ * credited to the TLB model.
+ *
+ * `prev` holds the page before `last` (the two most recently used L1
+ * entries), so that code alternating between two pages (stack and heap,
+ * caller and callee) stays off the model's slow path. Between two slow
+ * accesses only those two entries are hit, so a policy whose state depends
+ * only on the order of each entry's last hit (vm_tlb_policy_order_only)
+ * ends in the state of replaying one hit on the older then one on the newer:
+ * a hit on `prev` swaps the two and sets `swapped`, and the next slow
+ * access (or vm_mem_sync_stats) replays them before the model does anything
+ * else. On only when `multi` (exact, no shadow TLBs, split L1s, built-in
+ * policies); otherwise prev.vpn stays ~0. */
 struct vm_last {
     uint64_t vpn;
     uintptr_t addend;
     unsigned ok;   /* bit per VM_ACC_* */
     int size;      /* page size of the TLB entry */
     uint64_t n;
+    int idx; /* the L1 entry (set * ways + way), for the replay */
 };
 
 /* Exact mode without shadows: page -> the L1 TLB entry holding it, checked
@@ -103,6 +117,9 @@ struct vm_hot {
 typedef struct vm_mem {
     int exact;                 /* paged space in exact mode: use `last` */
     struct vm_last last[2];
+    struct vm_last prev[2]; /* the page before `last`, per kind */
+    uint64_t swapped[2];    /* a `prev` hit since the last replay (a qword: the JIT stores it) */
+    int multi;              /* `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
     int mode;                  /* VM_MMU_* */
     /* bare */
@@ -182,6 +199,10 @@ uintptr_t vm_mem_entry(vm_mem *m, uint64_t va);
 void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len);
 /* Superpage size to use for an anonymous mapping of len bytes (0: none). */
 uint64_t vm_mem_map_align(const vm_mem *m, uint64_t len);
+
+/* The TLB levels' policies changed (vm_machine_set_tlb_policy): decide
+ * again whether `prev` may be used. Statistics must be synced before. */
+void vm_mem_policy_changed(vm_mem *m);
 
 /* Slow path of vm_mem_ptr. */
 void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f);

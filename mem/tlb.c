@@ -22,6 +22,13 @@ const vm_tlb_policy *vm_tlb_policy_find(const char *name)
     return NULL;
 }
 
+int vm_tlb_policy_order_only(const vm_tlb_policy *p)
+{
+    for (int i = 0; policies[i]; i++)
+        if (policies[i] == p) return 1;
+    return 0;
+}
+
 const char *vm_tlb_level_name(int level)
 {
     static const char *const n[] = {"l1i", "l1d", "l2"};

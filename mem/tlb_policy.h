@@ -31,6 +31,11 @@ typedef struct vm_tlb_policy {
 
 extern const vm_tlb_policy vm_tlb_lru, vm_tlb_plru, vm_tlb_fifo, vm_tlb_random;
 const vm_tlb_policy *vm_tlb_policy_find(const char *name);
+/* 1 for the built-in policies: their state after a run of hits depends only
+ * on the order of each way's last hit (LRU ages, PLRU tree bits; FIFO and
+ * random ignore hits), which lets mem.c credit hits late and replay them
+ * in that order. A scripted policy may count hits: 0. */
+int vm_tlb_policy_order_only(const vm_tlb_policy *p);
 
 static inline uint64_t vm_tlb_rand(vm_tlb_pctx *c)
 {

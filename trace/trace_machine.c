@@ -49,7 +49,8 @@ static void mem_hit_events(vm_tracer *t, vm_mem *mem, int on)
         for (int k = 0; k < 2; k++) {
             t->saved_short[k] = mem->short_sizes[k];
             mem->short_sizes[k] = 0;
-            mem->last[k].ok = 0; /* its pending hits are parked by the next slow access */
+            mem->last[k].ok = mem->prev[k].ok =
+                0; /* pending hits: parked by the next slow access */
         }
         t->saved_use_hot = mem->use_hot;
         mem->use_hot = 0;

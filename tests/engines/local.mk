@@ -100,3 +100,7 @@ check_PROGRAMS += tests/engines/engine_random
 tests_engines_engine_random_SOURCES = tests/engines/engine_random.c
 tests_engines_engine_random_LDADD = libvmlab_core.la
 TESTS += tests/engines/engine_random
+
+# the exact TLB mode's shortcuts against the model seeing every access
+TESTS += tests/engines/exact-tlb
+EXTRA_DIST += tests/engines/exact-tlb

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -416,11 +417,79 @@ static void test_custom_policy(void **state)
     int calls = 0;
     vm_mem *m = space("l1d=4x4:lru", VM_PAGES_4K, 8);
     assert_int_equal(vm_tlb_set_policy(m->tlb->lv[VM_TLB_L1D], &zero_policy, &calls), 0);
+    vm_mem_policy_changed(m);
+    assert_int_equal(m->multi, 0); /* a policy that may count hits sees every one */
     touch(m, seq, 9);
     /* fills A B C D, E replaces A (way 0), B C D hit, A replaces E: 6 misses */
     assert_int_equal(l1d_misses(m), 6);
     assert_int_equal(calls, 9); /* every hit and fill went through the policy */
     vm_mem_free(m);
+}
+
+/* The exact mode's two-page shortcut (struct vm_last in mem.h) must leave
+ * the model exactly as if it saw every access: the same statistics (hits,
+ * misses, evictions, walks, cycles) as with both shortcuts switched off,
+ * on random access streams that keep returning to the last two pages,
+ * under every built-in policy, through evictions, dirtying stores and
+ * alternating fetch pages. */
+static vm_mem *recent_space(const char *tlb, int how)
+{
+    vm_mem_config c = {.mmu = VM_MMU_SV39, .tlb = tlb};
+    vm_error err;
+    vm_mem *m = vm_mem_new(&c, &err);
+    if (!m) fail_msg("%s", err.msg);
+    assert_int_equal(vm_mem_map(m, BASE, 48 * 4096, VM_PROT_R | VM_PROT_W | VM_PROT_X, 0, &err), 0);
+    if (how == 0) assert_int_equal(m->multi, 1);
+    if (how >= 1) { /* no `prev` */
+        m->multi = 0;
+        for (int k = 0; k < 2; k++) m->prev[k].vpn = ~0ull;
+    }
+    if (how == 2) { /* no shortcut at all: every access reaches the model */
+        m->short_sizes[0] = m->short_sizes[1] = 0;
+        m->use_hot = 0;
+    }
+    return m;
+}
+
+static void test_recent_pages_exact(void **state)
+{
+    static const char *const pol[] = {"lru", "plru", "fifo", "random"};
+    static const char *const geo[] = {"l1i=4x4:%s,l1d=8x2:%s,l2=16x4:lru",
+                                      "l1i=2x1:%s,l1d=6x6:%s,l2=8x8:%s,pwc=4x4:lru,seed=3"};
+    for (int g = 0; g < 2; g++)
+        for (int p = 0; p < 4; p++) {
+            char spec[128], out[3][4096];
+            snprintf(spec, sizeof spec, geo[g], pol[p], pol[p], pol[p]);
+            vm_mem *m[3];
+            for (int i = 0; i < 3; i++) m[i] = recent_space(spec, i);
+            uint64_t x = 0x9e3779b97f4a7c15ull * (uint64_t)(g * 4 + p + 1);
+            uint64_t last[2] = {0, 40}, before[2] = {1, 41}, swaps = 0;
+            for (int n = 0; n < 40000; n++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                int k = (x >> 8) % 4 == 0; /* a quarter are fetches, from their own pages */
+                unsigned r = (unsigned)(x >> 16) % 100;
+                uint64_t page = r < 40   ? last[k]
+                                : r < 80 ? before[k]
+                                         : (k ? 40 + (x >> 32) % 8 : (x >> 32) % 40);
+                if (page == before[k]) swaps++;
+                if (page != last[k]) {
+                    before[k] = last[k];
+                    last[k] = page;
+                }
+                int acc = k ? VM_ACC_FETCH : (x >> 40) % 5 == 0 ? VM_ACC_WRITE : VM_ACC_READ;
+                uint64_t va = BASE + page * 4096 + (x >> 44) % 4096 / 8 * 8;
+                vm_mem_fault f;
+                for (int i = 0; i < 3; i++) assert_non_null(vm_mem_ptr(m[i], va, acc, &f));
+            }
+            assert_true(swaps > 10000);
+            /* and `prev` served them: far fewer slow accesses */
+            assert_true(m[0]->tc_misses * 2 < m[1]->tc_misses);
+            for (int i = 0; i < 3; i++) {
+                assert_true(vm_mem_stats_json(m[i], 1, out[i], sizeof out[i]) < (int)sizeof out[i]);
+                if (i) assert_string_equal(out[i], out[0]);
+                vm_mem_free(m[i]);
+            }
+        }
 }
 
 int main(void)
@@ -441,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_faults_and_protect),
         cmocka_unit_test(test_custom_policy),
         cmocka_unit_test(test_find_free),
+        cmocka_unit_test(test_recent_pages_exact),
     };
     int rc = cmocka_run_group_tests_name("walker", walker, setup_tables, teardown_tables);
     return rc | cmocka_run_group_tests_name("tlb", tlb, NULL, NULL);
