@@ -131,6 +131,9 @@ struct jit {
     vm_codepages cp;
     FILE *dump;                 /* --jit-dump */
     struct cold *cold;          /* the slow paths of the block being emitted */
+    struct ra *fwd;             /* per instruction: the state forward branches inside the block meet in */
+    size_t *fwd_label;          /* ... and where they join its code */
+    uint64_t fwd_mask;          /* the instructions such branches target */
     int ncold;
     /* stats */
     uint64_t blocks, host_bytes, chain_links, chain_exits, lookups, flushes, fallback_insns,
@@ -651,19 +654,20 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
  * straight-line code with only not-taken branches: a helper call (branched
  * to in state s0, rejoining the fast path, which left s1, at `resume`: see
  * "guest registers in host registers"), a NaN result made canonical, a
- * superblock's side exit, or the exact mode's second page (COLD_PREV: a
- * hit on vm_mem.prev swaps it with `last` and rejoins the fast path; a miss
- * goes on to the helper call registered right after it). */
-enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV };
+ * superblock's side exit or forward jump inside the block (COLD_FWD), or the
+ * exact mode's second page (COLD_PREV: a hit on vm_mem.prev swaps it with
+ * `last` and rejoins the fast path; a miss goes on to the helper call
+ * registered right after it). */
+enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV, COLD_FWD };
 
 struct cold {
     int kind, nfrom;
-    size_t from[8]; /* rel32 fields of the branches to it */
+    size_t from[10]; /* rel32 fields of the branches to it */
     size_t resume;
     const void *fn; /* COLD_CALL: fn(j, ji[, k]) */
     const struct jinsn *ji;
-    uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc */
-    uint32_t retired; /* COLD_EXIT: instructions of the block retired */
+    uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc; COLD_FWD: its index */
+    uint32_t retired; /* COLD_EXIT: instructions of the block retired; COLD_FWD: skipped */
     int xmm;        /* COLD_NAN: the result's register; COLD_PREV: the one holding the page */
     uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
     int acc;        /* COLD_PREV: kind (0 data, 1 fetch) | VM_ACC_* << 1 */
@@ -726,19 +730,55 @@ static void cold_exit(struct jit *j, size_t from, const struct ra *s0, uint64_t 
     c->retired = retired;
 }
 
+/* A taken branch to instruction k of the same block, further on (see
+ * emit_block): from state *s0, skipping `skipped` instructions. */
+static void cold_fwd(struct jit *j, size_t from, const struct ra *s0, uint32_t k, uint32_t skipped)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_FWD;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->s0 = *s0;
+    c->k = k;
+    c->retired = skipped;
+}
+
+/* The state two paths meet in: valid on both, dirty on either. */
+static void ra_meet(struct ra *m, const struct ra *a)
+{
+    m->valid &= a->valid;
+    m->fvalid &= a->fvalid;
+    m->dirty = (m->dirty | a->dirty) & m->valid;
+    m->fdirty = (m->fdirty | a->fdirty) & m->fvalid;
+    m->fboxed &= a->fboxed;
+}
+
+/* From state *a to the meeting state *m (a's valid and dirty are supersets
+ * of m's valid and of m's dirty within it): write back what a holds dirty
+ * and m forgets. */
+static void ra_to(x86_buf *b, const struct ra *a, const struct ra *m)
+{
+    struct ra t = *a;
+    t.dirty &= ~m->valid;
+    t.fdirty &= ~m->fvalid;
+    spill(b, &t);
+}
+
 static void emit_goto(x86_buf *b, struct jit *j, uint64_t target);
 
 /* A jump back to the entry of the block being emitted, whose code keeps
- * the guest registers in host registers (registers spilled, count taken
- * off): load what is not in its register, then, budget permitting, go
- * straight to the body (j->loop), where every allocated register is
- * valid and clean. */
+ * the guest registers in host registers (count taken off): load what is
+ * not in its register, then, budget permitting, go straight to the body
+ * (j->loop), where every allocated register is valid, and dirty if the
+ * block writes it anywhere (so nothing needs writing back on the way:
+ * whatever is dirty here is one of those); else write back and leave. */
 static void emit_loop(x86_buf *b, struct jit *j, const struct ra *ra)
 {
     load_set(b, ra, cached_x(ra) & ~ra->valid, cached_f(ra) & ~ra->fvalid);
     x86_alu_ri(b, ALU_CMP, R13, (int32_t)j->loop_n, 1);
     size_t again = x86_jcc(b, CC_AE);
     x86_patch_rel32(b, again, j->loop);
+    spill(b, ra); /* the budget ends here: write back, leave */
     x86_mov_imm(b, RAX, j->loop_pc);
     x86_store64(b, RBP, OFF_PC, RAX);
     emit_exit(b, j, EXIT_LOOKUP);
@@ -749,10 +789,18 @@ static void emit_cold(x86_buf *b, struct jit *j)
     for (int i = 0; i < j->ncold; i++) {
         const struct cold *c = &j->cold[i];
         for (int f = 0; f < c->nfrom; f++) x86_patch_rel32(b, c->from[f], x86_len(b));
+        if (c->kind == COLD_FWD) {
+            ra_to(b, &c->s0, &j->fwd[c->k]);
+            if (c->retired) x86_alu_ri(b, ALU_ADD, R13, (int32_t)c->retired, 1); /* not retired */
+            size_t f = x86_jmp(b);
+            x86_patch_rel32(b, f, j->fwd_label[c->k]);
+            continue;
+        }
         if (c->kind == COLD_EXIT) {
-            spill(b, &c->s0);
+            int back = j->loop && c->k == j->loop_pc;
+            if (!back) spill(b, &c->s0);
             x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
-            if (j->loop && c->k == j->loop_pc) emit_loop(b, j, &c->s0);
+            if (back) emit_loop(b, j, &c->s0);
             else emit_goto(b, j, c->k);
             continue;
         }
@@ -1911,8 +1959,12 @@ static int emit_block(struct jit *j, struct jblock *blk)
             j->loop = 1;
     }
     if (j->loop) {
+        uint32_t written = 0; /* a superset: rd of every instruction */
+        for (uint32_t i = 0; i < n; i++) written |= 1u << blk->ins[i].d.rd;
         ra.valid = cached_x(&ra);
         ra.fvalid = cached_f(&ra);
+        ra.dirty = ra.valid & written;
+        ra.fdirty = ra.fvalid & written;
         reload(&b, &ra);
         j->loop = x86_len(&b);
     }
@@ -1922,12 +1974,19 @@ static int emit_block(struct jit *j, struct jblock *blk)
         x86_call_abs(&b, (const void *)jit_trace_block);
     }
     uint32_t group_end = 0; /* exact mode: instructions [i, group_end) have their fetches made */
+    j->fwd_mask = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct jinsn *ji = &blk->ins[i];
         const vm_rv_insn *d = &ji->d;
         uint64_t pc = ji->pc;
         int size, sign, fp;
         offs[i] = x86_len(&b);
+        if (j->fwd_mask >> i & 1) { /* forward branches join here: meet their states */
+            ra_meet(&j->fwd[i], &ra);
+            ra_to(&b, &ra, &j->fwd[i]);
+            ra = j->fwd[i];
+            j->fwd_label[i] = x86_len(&b);
+        }
         if (j->exact && i >= group_end) emit_fetches(&b, j, &ra, blk, i, &group_end);
         if (j->traced) {
             emit_helper(&b, j, &ra, ji);
@@ -1938,31 +1997,46 @@ static int emit_block(struct jit *j, struct jblock *blk)
             static const int ccs[] = {CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE};
             int s1 = rget(&b, &ra, d->rs1, RAX);
             int mid = i + 1 < n; /* a superblock goes on at the fall-through */
-            if (!mid) {
-                spill(&b, &ra);
-                x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
-            }
+            if (!mid) x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1); /* (before the flags) */
             if (d->rs2 == 0) x86_alu_ri(&b, ALU_CMP, s1, 0, 1);
             else if (ra.host[d->rs2] >= 0 && (ra.valid & (1u << d->rs2)))
                 x86_alu_rr(&b, ALU_CMP, s1, ra.host[d->rs2], 1);
             else x86_alu_rm(&b, ALU_CMP, s1, RBP, XR(d->rs2));
             size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
             if (mid) {
-                cold_exit(j, taken, &ra, pc + (uint64_t)d->imm, i + 1);
+                /* a target further on in this block (not in exact mode, whose
+                 * fetch credits run in groups): a jump inside the block, the
+                 * skipped instructions given back to r13 */
+                uint32_t k = i + 1;
+                while (k < n && blk->ins[k].pc != pc + (uint64_t)d->imm) k++;
+                if (k < n && !j->exact && k < 64) {
+                    if (j->fwd_mask >> k & 1) ra_meet(&j->fwd[k], &ra);
+                    else j->fwd[k] = ra;
+                    j->fwd_mask |= 1ull << k;
+                    cold_fwd(j, taken, &ra, k, k - i - 1);
+                } else {
+                    cold_exit(j, taken, &ra, pc + (uint64_t)d->imm, i + 1);
+                }
                 continue;
             }
+            spill(&b, &ra);
             emit_goto(&b, j, pc + d->len);
             x86_patch_rel32(&b, taken, x86_len(&b));
-            if (j->loop && pc + (uint64_t)d->imm == blk->pc) emit_loop(&b, j, &ra);
-            else emit_goto(&b, j, pc + (uint64_t)d->imm);
+            if (j->loop && pc + (uint64_t)d->imm == blk->pc) {
+                emit_loop(&b, j, &ra);
+            } else {
+                spill(&b, &ra);
+                emit_goto(&b, j, pc + (uint64_t)d->imm);
+            }
             goto done;
         }
         if (d->op == VM_RV_JAL) {
             rput_imm(&b, &ra, d->rd, pc + d->len);
             if (i + 1 < n) continue; /* a superblock goes on at the target */
-            spill(&b, &ra);
+            int back = j->loop && pc + (uint64_t)d->imm == blk->pc;
+            if (!back) spill(&b, &ra);
             x86_alu_ri(&b, ALU_SUB, R13, (int32_t)n, 1);
-            if (j->loop && pc + (uint64_t)d->imm == blk->pc) emit_loop(&b, j, &ra);
+            if (back) emit_loop(&b, j, &ra);
             else emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
@@ -2310,6 +2384,8 @@ static void jit_destroy(void *st)
     if (j->dump) fclose(j->dump);
     free(j->meta);
     free(j->cold);
+    free(j->fwd);
+    free(j->fwd_label);
     free(j);
 }
 
@@ -2320,7 +2396,9 @@ static void *jit_create(vm_hart *h, vm_error *err)
     j->h = h;
     j->meta = malloc(META_SIZE);
     j->cold = malloc(sizeof *j->cold * MAX_COLD);
-    if (!j->meta || !j->cold) goto nomem;
+    j->fwd = malloc(sizeof *j->fwd * VM_BLOCK_MAX);
+    j->fwd_label = malloc(sizeof *j->fwd_label * VM_BLOCK_MAX);
+    if (!j->meta || !j->cold || !j->fwd || !j->fwd_label) goto nomem;
     j->cp.cnt = j->cpcnt;
     if (vm_jit_cache_init(&j->cc, CACHE_SIZE, err)) {
         jit_destroy(j);
