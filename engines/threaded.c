@@ -38,6 +38,7 @@
  * invalidates every block when the set of fine events changes. A flush emits
  * jit_flush with the number of live blocks it dropped.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,15 +60,17 @@ struct tslot {
     const void *h;        /* handler */
     uint64_t pc;          /* guest pc; for the END slot: the fall-through pc */
     struct tblock *link;  /* branch, jal: the block at the taken target; jalr: the last
-                             target's (its pc is compared). NULL: not known yet; cleared
-                             when that block is invalidated, so a link is always live */
+                             target's (its pc is compared); END: the block at its pc.
+                             NULL: not known yet; cleared when that block is
+                             invalidated, so a link is always live */
+    uint32_t cnt;         /* instructions retired when the block is left after this
+                             one (its index + 1; END: the block's length) */
     vm_rv_insn d;
 };
 
 struct tblock {
     uint64_t pc, end;       /* guest code [pc, end) */
     struct tblock *hnext;   /* hash chain */
-    struct tblock *lfall;   /* successor at the fall-through end (like tslot.link) */
     uint32_t n;             /* guest instructions */
     uint32_t size;          /* bytes in the arena */
     int live;
@@ -85,7 +88,7 @@ struct threaded {
     int nolink;             /* breakpoints exist: no chaining (every block start is checked) */
     uint64_t nlive;         /* live blocks (for jit_flush) */
     /* stats */
-    uint64_t blocks, invalidated, flushes, link_hits, smc_exits;
+    uint64_t blocks, invalidated, flushes, dispatches, smc_exits;
 };
 
 static inline unsigned hslot(uint64_t pc) { return (unsigned)(pc >> 1) & ((1u << HT_BITS) - 1); }
@@ -114,8 +117,7 @@ static void tb_unlink_dead(struct threaded *t, int all)
     for (size_t off = 0; off < t->used;) {
         struct tblock *b = (struct tblock *)(t->arena + off);
         off += b->size;
-        if (all || (b->lfall && !b->lfall->live)) b->lfall = NULL;
-        for (uint32_t i = 0; i < b->n; i++)
+        for (uint32_t i = 0; i <= b->n; i++)
             if (all || (b->s[i].link && !b->s[i].link->live)) b->s[i].link = NULL;
     }
 }
@@ -188,13 +190,13 @@ static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, u
     b->pc = pc;
     b->end = end;
     b->n = (uint32_t)n;
-    b->lfall = NULL;
     b->hnext = NULL;
     for (int i = 0; i < n; i++) {
         const void *const *tab = d[i].rd == 0 && writes_xrd(d[i].op) ? th->tabz : th->tab;
         b->s[i].d = d[i];
         b->s[i].pc = pc;
         b->s[i].link = NULL;
+        b->s[i].cnt = (uint32_t)i + 1;
         b->s[i].h = tab[d[i].op] ? tab[d[i].op] : th->fp;
         pc += d[i].len;
     }
@@ -203,6 +205,7 @@ static void tb_fill(struct tblock *b, uint64_t pc, const vm_rv_insn *d, int n, u
     memset(&b->s[n].d, 0, sizeof b->s[n].d);
     b->s[n].pc = pc;
     b->s[n].link = NULL;
+    b->s[n].cnt = (uint32_t)n;
     b->s[n].h = th->end_fall;
     b->entry = b->s[0].h;
     if (th->bexec) b->s[0].h = th->bexec;
@@ -261,7 +264,7 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
     vm_cpu *c = &h->cpu;
     uint64_t *x = c->x;
     vm_mem *const mem = h->mem;
-    uint64_t n = 0, chains = 0;
+    uint64_t left = budget; /* instructions the run may still retire */
     int stop = VM_STOP_BUDGET;
     struct tblock *b = NULL, **plink = NULL;
     struct tslot *s = NULL;
@@ -348,7 +351,7 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
 
 top: /* between blocks, when no link could be followed */
     x[0] = 0;
-    if (__builtin_expect(n >= budget, 0)) goto out;
+    if (__builtin_expect(left == 0, 0)) goto out;
     {
         uint64_t pc = c->pc;
         if (__builtin_expect(h->nbreak != 0, 0) && vm_hart_is_break(h, pc)) {
@@ -374,11 +377,12 @@ top: /* between blocks, when no link could be followed */
         }
         if (plink && !t->nolink) *plink = b;
         plink = NULL;
-        if (__builtin_expect(b->n > budget - n, 0)) {
+        t->dispatches++;
+        if (__builtin_expect(b->n > left, 0)) {
             /* the budget ends inside this block: run a block of exactly that length */
             vm_rv_insn d[VM_BLOCK_MAX];
             uint64_t end;
-            int k = vm_block_decode_flags(h, pc, (int)(budget - n), t->exact, th.flags, d, &end,
+            int k = vm_block_decode_flags(h, pc, (int)left, t->exact, th.flags, d, &end,
                                           &f);
             SELECT_HANDLERS();
             tb_fill(t->scratch, pc, d, k, end, &th);
@@ -398,14 +402,12 @@ top: /* between blocks, when no link could be followed */
     do {                                                                                     \
         uint64_t to_ = (to);                                                                 \
         struct tblock *nb_ = (L);                                                            \
-        n += (cnt);                                                                          \
+        left -= (cnt);                                                                       \
         if ((checked) && nb_ && nb_->pc != to_) { /* a jalr to elsewhere this time */       \
             nb_ = t->nolink ? NULL : tb_lookup(t, to_);                                      \
             if (nb_) (L) = nb_;                                                              \
         }                                                                                    \
-        if (__builtin_expect(nb_ != NULL, 1) && __builtin_expect(nb_->n <= budget - n, 1)) { \
-            chains++;                                                                        \
-            b = nb_;                                                                         \
+        if (__builtin_expect(nb_ != NULL, 1) && __builtin_expect(nb_->n <= left, 1)) {       \
             s = nb_->s;                                                                      \
             goto *s->h;                                                                      \
         }                                                                                    \
@@ -424,7 +426,7 @@ top: /* between blocks, when no link could be followed */
         s++;                                                                                 \
         goto *s->h;                                                                          \
     } while (0)
-#define IDX ((uint64_t)(s - b->s))
+#define IDX ((uint64_t)s->cnt - 1) /* this instruction's index in its block */
 #define X x
 #define A x[s->d.rs1]
 #define B x[s->d.rs2]
@@ -435,7 +437,7 @@ top: /* between blocks, when no link could be followed */
 #define PC s->pc
 #define LEN s->d.len
 #define OP s->d.op
-#define RETIRED (c->insns + n + IDX)
+#define RETIRED (c->insns + (budget - left) + IDX)
 #define SET_RD(v) (x[s->d.rd] = (v))
 /* Jumps end blocks and leave them (is_jal_: the handler's op, a constant;
  * x0 may have been written). A taken branch leaves its block; one not
@@ -443,14 +445,15 @@ top: /* between blocks, when no link could be followed */
 #define JUMP(t)                                                                              \
     do {                                                                                     \
         x[0] = 0;                                                                            \
-        if (is_jal_) EXIT(s->link, (t), 0, IDX + 1);                                         \
-        else EXIT(s->link, (t), 1, IDX + 1);                                                 \
+        if (is_jal_) EXIT(s->link, (t), 0, s->cnt);                                          \
+        else EXIT(s->link, (t), 1, s->cnt);                                                  \
     } while (0)
 #define BRANCH(cond)                                                                         \
     do {                                                                                     \
-        if (cond) EXIT(s->link, s->pc + (uint64_t)s->d.imm, 0, IDX + 1);                     \
-        if (s[1].h != &&L_END_FALL) DISPATCH();                                              \
-        EXIT(b->lfall, s->pc + s->d.len, 0, IDX + 1);                                        \
+        if (cond) EXIT(s->link, s->pc + (uint64_t)s->d.imm, 0, s->cnt);                      \
+        s++;                                                                                 \
+        if (s->h != &&L_END_FALL) goto *s->h;                                                \
+        EXIT(s->link, s->pc, 0, s->cnt);                                                     \
     } while (0)
 #define LOAD(va, size, var)                                                                  \
     do {                                                                                     \
@@ -496,13 +499,13 @@ top: /* between blocks, when no link could be followed */
 #define ECALL()                                                                              \
     do {                                                                                     \
         c->pc = s->pc + s->d.len;                                                            \
-        n += IDX + 1;                                                                        \
+        left -= s->cnt;                                                                      \
         stop = VM_STOP_ECALL;                                                                \
         goto out;                                                                            \
     } while (0)
 #define FENCE_I()                                                                            \
     do {                                                                                     \
-        n += IDX + 1;                                                                        \
+        left -= s->cnt;                                                                      \
         c->pc = s->pc + s->d.len;                                                            \
         tb_flush(t, h);                                                                      \
         plink = NULL;                                                                        \
@@ -599,13 +602,14 @@ LT_FP:
     VM_FPU_OPS(FP_OP)
 #undef FP_OP
 L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
+    b = (struct tblock *)((char *)s - offsetof(struct tblock, s)); /* s is slot 0 */
     VM_TRACE(h->trace, block_exec, b->pc, b->n);
     goto *b->entry;
 L_END_FALL: /* a block that does not end in a branch or jump */
-    EXIT(b->lfall, s->pc, 0, IDX);
+    EXIT(s->link, s->pc, 0, s->cnt);
 
 smc_exit: /* a store changed translated code: leave after it */
-    n += IDX + 1;
+    left -= s->cnt;
     c->pc = s->pc + s->d.len;
     t->smc_exits++;
     plink = NULL;
@@ -618,15 +622,14 @@ illegal:
     c->trap_tval = s->d.raw;
     c->trap_bus = 0;
 trap:
-    n += IDX;
+    left -= IDX;
     c->pc = s->pc;
     stop = VM_STOP_TRAP;
 out:
     x[0] = 0;
     mem->nocache = NULL;
     vm_fpu_leave(c, host_fp);
-    c->insns += n;
-    t->link_hits += chains;
+    c->insns += budget - left;
     return stop;
 #undef DISPATCH
 #undef DISPATCH_Z
@@ -677,9 +680,9 @@ static int threaded_stats(void *st, char *buf, size_t size)
     struct threaded *t = st;
     return snprintf(buf, size,
                     "\"blocks_translated\": %llu, \"blocks_invalidated\": %llu, "
-                    "\"cache_flushes\": %llu, \"chain_hits\": %llu, \"smc_exits\": %llu",
+                    "\"cache_flushes\": %llu, \"dispatches\": %llu, \"smc_exits\": %llu",
                     (unsigned long long)t->blocks, (unsigned long long)t->invalidated,
-                    (unsigned long long)t->flushes, (unsigned long long)t->link_hits,
+                    (unsigned long long)t->flushes, (unsigned long long)t->dispatches,
                     (unsigned long long)t->smc_exits);
 }
 
