@@ -125,6 +125,7 @@ struct jit {
     size_t prologue_end;        /* offset of the first block in the cache */
     int (*enter)(struct jit *, const uint8_t *code);
     size_t exit_off;            /* offset of the common epilogue */
+    size_t prev_stub[3];        /* offsets of the `prev` searches, per VM_ACC_* (emit_prev_stub) */
     char *meta;                 /* block records, bump-allocated */
     size_t meta_used;
     struct jblock *ht[1u << HT_BITS];
@@ -160,9 +161,11 @@ struct jit {
 /* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
 #define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
                               offsetof(struct vm_last, f)))
-#define PREV(k, f)                                                                                 \
-    ((int32_t)(offsetof(vm_mem, prev) + (size_t)(k) * sizeof(struct vm_last) +                     \
+#define PREV(k, i, f)                                                                              \
+    ((int32_t)(offsetof(vm_mem, prev) +                                                            \
+               ((size_t)(k) * (VM_RECENT - 1) + (size_t)(i)) * sizeof(struct vm_last) +            \
                offsetof(struct vm_last, f)))
+#define CLOCK(k)   ((int32_t)(offsetof(vm_mem, clock) + (size_t)(k) * sizeof(uint64_t)))
 #define SWAPPED(k) ((int32_t)(offsetof(vm_mem, swapped) + (size_t)(k) * sizeof(uint64_t)))
 #define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
 
@@ -668,7 +671,7 @@ struct cold {
     const struct jinsn *ji;
     uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc; COLD_FWD: its index */
     uint32_t retired; /* COLD_EXIT: instructions of the block retired; COLD_FWD: skipped */
-    int xmm;        /* COLD_NAN: the result's register; COLD_PREV: the one holding the page */
+    int xmm;        /* COLD_NAN: the result's register */
     uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
     int acc;        /* COLD_PREV: kind (0 data, 1 fetch) | VM_ACC_* << 1 */
     struct ra s0, s1;
@@ -703,17 +706,17 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_
     c->nanval = nanval;
 }
 
-/* The exact mode's `prev` page for an access whose page (in register reg)
- * is not `last`'s: the branch at `from` comes here; register the helper
- * call for the misses after it (cold_call). */
-static void cold_prev(struct jit *j, size_t from, size_t resume, int reg, int kind, int acc)
+/* The exact mode's `prev` pages for an access whose page (in rcx) is not
+ * `last`'s: the branch at `from` comes here and calls the search stub
+ * (emit_prev_stub); register the helper call for the misses after it
+ * (cold_call). */
+static void cold_prev(struct jit *j, size_t from, size_t resume, int kind, int acc)
 {
     struct cold *c = &j->cold[j->ncold++];
     c->kind = COLD_PREV;
     c->nfrom = 1;
     c->from[0] = from;
     c->resume = resume;
-    c->xmm = reg;
     c->acc = kind | acc << 1;
 }
 
@@ -804,21 +807,11 @@ static void emit_cold(x86_buf *b, struct jit *j)
             else emit_goto(b, j, c->k);
             continue;
         }
-        if (c->kind == COLD_PREV) { /* vm_mem_access_slow's first test, inline */
-            int k = c->acc & 1;
+        if (c->kind == COLD_PREV) { /* vm_mem_access_slow's first test, out of C */
             struct cold *miss = &j->cold[i + 1];
             while (miss->kind != COLD_CALL) miss++; /* the access's helper call */
-            x86_alu_rm(b, ALU_CMP, c->xmm, R15, PREV(k, vpn));
+            x86_call_abs(b, j->cc.rx + j->prev_stub[c->acc >> 1]);
             miss->from[miss->nfrom++] = x86_jcc(b, CC_NE);
-            x86_test_mi8(b, R15, PREV(k, ok), (uint8_t)(1u << (c->acc >> 1)));
-            miss->from[miss->nfrom++] = x86_jcc(b, CC_E);
-            for (int32_t o = 0; o < (int32_t)sizeof(struct vm_last); o += 8) {
-                x86_load64(b, RAX, R15, LAST(k, vpn) + o);
-                x86_load64(b, RCX, R15, PREV(k, vpn) + o);
-                x86_store64(b, R15, LAST(k, vpn) + o, RCX);
-                x86_store64(b, R15, PREV(k, vpn) + o, RAX);
-            }
-            x86_store_imm(b, R15, SWAPPED(k), 1);
             size_t back = x86_jmp(b);
             x86_patch_rel32(b, back, c->resume);
             continue;
@@ -961,7 +954,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         size_t other = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
         slow[ns++] = x86_jcc(b, CC_E);
-        cold_prev(j, other, x86_len(b), RCX, 0, acc);
+        cold_prev(j, other, x86_len(b), 0, acc);
         if (size > 1) {
             x86_mov32(b, RCX, RDX);
             x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
@@ -1889,12 +1882,12 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
     int straddle = ji->d.len == 4 && (ji->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2;
     size_t slow[2];
     if (!straddle) {
-        x86_mov_imm(b, RAX, page);
-        x86_alu_rm(b, ALU_CMP, RAX, R15, LAST(1, vpn));
+        x86_mov_imm(b, RCX, page);
+        x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(1, vpn));
         size_t other = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(1, ok), 1u << VM_ACC_FETCH);
         slow[0] = x86_jcc(b, CC_E);
-        cold_prev(j, other, x86_len(b), RAX, 1, VM_ACC_FETCH);
+        cold_prev(j, other, x86_len(b), 1, VM_ACC_FETCH);
         x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
         cold_call(j, slow, 1, x86_len(b), (const void *)jit_fetch_group, ji, k, ra, ra);
         return;
@@ -2351,11 +2344,53 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
 
 /* {==== the engine ====================================================== */
 
-/* The prologue (enter) and the common epilogue at the start of the cache. */
+/* The exact mode's search of vm_mem.prev for an access of type acc to the
+ * page in rcx, called from blocks' slow paths (COLD_PREV): on a hit, swap
+ * the entry with `last`, stamp the one leaving `last`, set `swapped` and
+ * return with ZF set; else ZF clear. What vm_mem_access_slow does first,
+ * without a helper call (which would spill the cached guest registers).
+ * Clobbers rax and xmm0 only. */
+static void emit_prev_stub(x86_buf *b, struct jit *j, int acc)
+{
+    int k = acc == VM_ACC_FETCH;
+    j->prev_stub[acc] = x86_len(b);
+    size_t found[VM_RECENT - 1], miss[VM_RECENT - 1];
+    for (int i = 0; i < VM_RECENT - 1; i++) {
+        x86_alu_rm(b, ALU_CMP, RCX, R15, PREV(k, i, vpn));
+        size_t next = x86_jcc(b, CC_NE);
+        x86_test_mi8(b, R15, PREV(k, i, ok), (uint8_t)(1u << acc));
+        miss[i] = x86_jcc(b, CC_E);
+        x86_lea(b, RAX, R15, PREV(k, i, vpn));
+        found[i] = x86_jmp(b);
+        x86_patch_rel32(b, next, x86_len(b));
+    }
+    for (int i = 0; i < VM_RECENT - 1; i++) x86_patch_rel32(b, miss[i], x86_len(b));
+    x86_alu_rr(b, ALU_OR, RSP, RSP, 1); /* ZF clear: rsp is not 0 */
+    x86_ret(b);
+    for (int i = 0; i < VM_RECENT - 1; i++) x86_patch_rel32(b, found[i], x86_len(b));
+    x86_push(b, RDX);
+    for (int32_t o = 0; o < (int32_t)sizeof(struct vm_last); o += 8) {
+        x86_load64(b, RDX, RAX, o);
+        x86_movq_xm(b, 0, R15, LAST(k, vpn) + o);
+        x86_store64(b, R15, LAST(k, vpn) + o, RDX);
+        x86_movq_mx(b, RAX, o, 0);
+    }
+    x86_load64(b, RDX, R15, CLOCK(k));
+    x86_alu_ri(b, ALU_ADD, RDX, 1, 1);
+    x86_store64(b, R15, CLOCK(k), RDX);
+    x86_store64(b, RAX, (int32_t)offsetof(struct vm_last, stamp), RDX);
+    x86_store_imm(b, R15, SWAPPED(k), 1);
+    x86_pop(b, RDX);
+    x86_alu_rr(b, ALU_CMP, RAX, RAX, 1); /* ZF set */
+    x86_ret(b);
+}
+
+/* The prologue (enter) and the common epilogue at the start of the cache,
+ * then the `prev` search stubs. */
 static int emit_prologue(struct jit *j)
 {
     x86_buf b;
-    x86_init(&b, j->cc.rw, 256);
+    x86_init(&b, j->cc.rw, 2048);
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (int i = 0; i < 6; i++) x86_push(&b, saved[i]);
     x86_alu_ri(&b, ALU_SUB, RSP, 8, 1); /* 16-byte alignment for helper calls */
@@ -2369,6 +2404,7 @@ static int emit_prologue(struct jit *j)
     x86_alu_ri(&b, ALU_ADD, RSP, 8, 1);
     for (int i = 5; i >= 0; i--) x86_pop(&b, saved[i]);
     x86_ret(&b);
+    for (int acc = 0; acc < 3; acc++) emit_prev_stub(&b, j, acc);
     if (b.bad) return -1;
     j->prologue_end = (x86_len(&b) + 15) & ~(size_t)15;
     uint8_t *entry = j->cc.rx;

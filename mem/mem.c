@@ -265,6 +265,8 @@ static int paged_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, 
 
 /* {==== common entry points ============================================ */
 
+static void forget_recent(vm_mem *m);
+
 vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
 {
     vm_mem *m = calloc(1, sizeof *m);
@@ -286,7 +288,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     }
     m->pages = cfg->pages;
     m->tlb_mode = cfg->tlb_mode;
-    for (int k = 0; k < 2; k++) m->last[k].vpn = m->prev[k].vpn = ~0ull;
+    forget_recent(m);
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
     m->wtc.vpn = ~0ull;
@@ -349,32 +351,65 @@ void vm_mem_free(vm_mem *m)
     free(m);
 }
 
+/* No `last` and `prev` pages (their hits must have been parked). */
+static void forget_recent(vm_mem *m)
+{
+    for (int k = 0; k < 2; k++) {
+        m->last[k].vpn = ~0ull;
+        m->last[k].idx = -1;
+        for (int i = 0; i < VM_RECENT - 1; i++) {
+            m->prev[k][i].vpn = ~0ull;
+            m->prev[k][i].idx = -1;
+        }
+    }
+}
+
 /* Move the repeat hits of the current `last` and `prev` entries to the
- * pending counters (cheap: done on every slow-path access). */
+ * pending counters (done on every slow-path access). */
 static inline void park_hits(vm_mem *m, int k)
 {
-    struct vm_last *l = &m->last[k], *p = &m->prev[k];
+    struct vm_last *l = &m->last[k];
     m->pending[k][l->size] += l->n;
     l->n = 0;
-    m->pending[k][p->size] += p->n;
-    p->n = 0;
+    if (!m->swapped[k]) return; /* no `prev` entry was hit */
+    for (int i = 0; i < VM_RECENT - 1; i++) {
+        struct vm_last *p = &m->prev[k][i];
+        m->pending[k][p->size] += p->n;
+        p->n = 0;
+    }
+}
+
+static void policy_hit(vm_tlb *t, int idx)
+{
+    int set = idx / t->ways;
+    t->ctx.set = set;
+    t->policy->hit(t->pstate + (size_t)set * t->pbytes, t->ways, idx - set * t->ways, &t->ctx);
 }
 
 /* The policy updates of the hits on `prev` and `last` since the last slow
- * access, in the order of their last hits (struct vm_last). Both entries
+ * access: one per entry hit since, in the order of their last hits (struct
+ * vm_last). Entries not hit since keep their places, older than all of
+ * those: they were not `last` since, so their stamps are older than
+ * `replayed` (the clock when the model last saw everything). The entries
  * are where they were: only a slow access changes the L1, and it replays
- * first. */
+ * first. Call after park_hits (which needs `swapped`). */
 static void replay(vm_mem *m, int k)
 {
     if (!m->swapped[k]) return;
     m->swapped[k] = 0;
     vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
-    for (int i = 0; i < 2; i++) {
-        int idx = i ? m->last[k].idx : m->prev[k].idx, set = idx / l1->ways;
-        l1->ctx.set = set;
-        l1->policy->hit(l1->pstate + (size_t)set * l1->pbytes, l1->ways, idx - set * l1->ways,
-                        &l1->ctx);
+    const struct vm_last *order[VM_RECENT - 1];
+    int n = 0;
+    for (int i = 0; i < VM_RECENT - 1; i++) { /* insertion sort by stamp */
+        const struct vm_last *p = &m->prev[k][i];
+        if (p->idx < 0 || p->stamp <= m->replayed[k]) continue;
+        int j = n++;
+        for (; j > 0 && order[j - 1]->stamp > p->stamp; j--) order[j] = order[j - 1];
+        order[j] = p;
     }
+    for (int i = 0; i < n; i++) policy_hit(l1, order[i]->idx);
+    if (m->last[k].idx >= 0) policy_hit(l1, m->last[k].idx);
+    m->replayed[k] = m->clock[k];
 }
 
 void vm_mem_policy_changed(vm_mem *m)
@@ -382,23 +417,42 @@ void vm_mem_policy_changed(vm_mem *m)
     vm_tlb *i = m->tlb ? m->tlb->lv[VM_TLB_L1I] : NULL, *d = m->tlb ? m->tlb->lv[VM_TLB_L1D] : NULL;
     m->multi = m->exact && !m->nshadows && i && d && i != d &&
                vm_tlb_policy_order_only(i->policy) && vm_tlb_policy_order_only(d->policy);
-    if (!m->multi)
-        for (int k = 0; k < 2; k++) m->prev[k].vpn = ~0ull; /* its hits stay in n, parked later */
+    if (!m->multi) /* their hits stay in n, parked later */
+        for (int k = 0; k < 2; k++)
+            for (int j = 0; j < VM_RECENT - 1; j++) m->prev[k][j].vpn = ~0ull;
+}
+
+/* Is the L1 entry of r still r's page? */
+static int in_l1(const vm_tlb *l1, const struct vm_last *r)
+{
+    if (r->idx < 0) return 0;
+    const vm_tlb_entry *e = &l1->e[r->idx];
+    return e->valid && e->size == r->size && e->tag == r->vpn >> (9 * r->size);
 }
 
 /* After a slow access of kind k made `last` a new page: the old `last`
- * (saved in *old) becomes `prev` if it is still in the L1, the entry the
- * model now ranks second. */
-static void shift_recent(vm_mem *m, int k, const struct vm_last *old)
+ * (saved in *old) joins `prev`, in a free slot or the oldest one's; if
+ * the L1 lost entries (`changed`: an eviction or a flush), the ones it
+ * lost leave. */
+static void shift_recent(vm_mem *m, int k, const struct vm_last *old, int changed)
 {
-    struct vm_last *l = &m->last[k], *p = &m->prev[k];
-    if (!m->multi || old->vpn == l->vpn) return; /* same page (e.g. a store made it dirty) */
-    *p = *old;
-    vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
-    const vm_tlb_entry *e = &l1->e[p->idx];
-    if (!p->ok || p->vpn == ~0ull || !e->valid || e->size != p->size ||
-        e->tag != p->vpn >> (9 * p->size))
-        p->vpn = ~0ull; /* evicted by this access, or never usable */
+    struct vm_last *l = &m->last[k];
+    if (m->multi && old->vpn != l->vpn) { /* else the same page (a store made it dirty) */
+        vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
+        struct vm_last *slot = NULL;
+        for (int i = 0; i < VM_RECENT - 1; i++) {
+            struct vm_last *p = &m->prev[k][i];
+            if (p->idx >= 0 && (p->vpn == l->vpn || (changed && !in_l1(l1, p))))
+                p->idx = -1; /* now `last`, or evicted */
+            if (p->idx < 0) p->vpn = ~0ull;
+            if (!slot || (slot->idx >= 0 && (p->idx < 0 || p->stamp < slot->stamp))) slot = p;
+        }
+        if (old->vpn != ~0ull && old->ok && (!changed || in_l1(l1, old))) {
+            *slot = *old;
+            slot->stamp = ++m->clock[k];
+        }
+    }
+    m->replayed[k] = m->clock[k]; /* the model has seen everything */
 }
 
 void vm_mem_sync_stats(vm_mem *m)
@@ -421,7 +475,7 @@ void vm_mem_sync_stats(vm_mem *m)
 void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
 {
     vm_mem_sync_stats(m);
-    for (int k = 0; k < 2; k++) m->last[k].vpn = m->prev[k].vpn = ~0ull;
+    forget_recent(m);
     /* a page may come back with another frame: forget host addresses */
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
@@ -715,16 +769,19 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     /* fast and bare modes: a store to the watched page translated last is
      * served here, as the translation cache would (it cannot hold the page) */
     if (acc == VM_ACC_WRITE && m->wtc.vpn == vpn) return (void *)(uintptr_t)(va + m->wtc.addend);
-    if (m->exact) { /* the page before the last one: swap them, replay later */
+    if (m->exact) { /* a page used before the last one: swap them, replay later */
         int k = acc == VM_ACC_FETCH;
-        struct vm_last *p = &m->prev[k];
-        if (p->vpn == vpn && (p->ok >> acc) & 1) {
-            struct vm_last t = *p;
-            *p = m->last[k];
-            m->last[k] = t;
-            m->last[k].n++;
-            m->swapped[k] = 1;
-            return (void *)(uintptr_t)(va + t.addend);
+        for (int i = 0; i < VM_RECENT - 1; i++) {
+            struct vm_last *p = &m->prev[k][i];
+            if (p->vpn == vpn && (p->ok >> acc) & 1) {
+                struct vm_last t = *p;
+                *p = m->last[k];
+                p->stamp = ++m->clock[k];
+                m->last[k] = t;
+                m->last[k].n++;
+                m->swapped[k] = 1;
+                return (void *)(uintptr_t)(va + t.addend);
+            }
         }
     }
     if (__builtin_expect(++m->tc_misses % VM_TLB_SAMPLE == 0, 0) && m->tlb)
@@ -745,6 +802,7 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         }
         struct vm_last old = m->last[kind];
         vm_tlb *l1 = m->tlb->lv[kind ? VM_TLB_L1I : VM_TLB_L1D];
+        uint64_t lost = l1 ? l1->st.evictions + l1->st.flushes : 0;
         if (m->use_hot && l1) {
             /* an L1 hit on a page this path saw before: count it and update
              * the policy exactly as the model's lookup would */
@@ -768,7 +826,7 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                             : 0;
                 l->size = e->size;
                 l->idx = hs->idx;
-                shift_recent(m, kind, &old);
+                shift_recent(m, kind, &old, 0);
                 return (void *)(uintptr_t)(va + hs->addend);
             }
         }
@@ -798,8 +856,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                 (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
             l->size = size;
             l->n = 0;
-            l->idx = l1 ? l1->last_idx : 0;
-            shift_recent(m, kind, &old);
+            l->idx = l1 && (l1->sizes >> size & 1) ? l1->last_idx : -1;
+            shift_recent(m, kind, &old, !l1 || l1->st.evictions + l1->st.flushes != lost);
             return (void *)(host_page + (va & VM_PAGE_MASK));
         }
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
@@ -912,7 +970,8 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
      * every cached write translation */
     uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
     if (m->last[0].vpn >= first && m->last[0].vpn <= last) m->last[0].vpn = ~0ull;
-    if (m->prev[0].vpn >= first && m->prev[0].vpn <= last) m->prev[0].vpn = ~0ull;
+    for (int i = 0; i < VM_RECENT - 1; i++)
+        if (m->prev[0][i].vpn >= first && m->prev[0][i].vpn <= last) m->prev[0][i].vpn = ~0ull;
     for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
     return 0;
 }

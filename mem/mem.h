@@ -17,8 +17,8 @@
  *    the same kind (instruction or data), which the model would count as a
  *    hit on its most recently used entry and leave every policy's state
  *    unchanged; such hits are credited in bulk. The slow path first tries
- *    the page before that one (`prev`): a hit there swaps the two, and the
- *    policy updates are replayed later (see struct vm_last).
+ *    the pages used before that one (`prev`): a hit there swaps it with
+ *    `last`, and the policy updates are replayed later (struct vm_last).
  *  - fast: a host-side translation cache (like QEMU's softmmu TLB) serves
  *    repeat translations without the model; the model sees only the cache's
  *    misses, so its statistics undercount.
@@ -85,23 +85,29 @@ struct vm_tcache_entry {
  * mode: vpn, host addend, which access types it allows, and hits not yet
  * credited to the TLB model.
  *
- * `prev` holds the page before `last` (the two most recently used L1
- * entries), so that code alternating between two pages (stack and heap,
- * caller and callee) stays off the model's slow path. Between two slow
- * accesses only those two entries are hit, so a policy whose state depends
- * only on the order of each entry's last hit (vm_tlb_policy_order_only)
- * ends in the state of replaying one hit on the older then one on the newer:
- * a hit on `prev` swaps the two and sets `swapped`, and the next slow
- * access (or vm_mem_sync_stats) replays them before the model does anything
- * else. On only when `multi` (exact, no shadow TLBs, split L1s, built-in
- * policies); otherwise prev.vpn stays ~0. */
+ * `prev` holds the VM_RECENT - 1 pages used before `last`, so that code
+ * moving between a few pages (stack, heap, source and destination of a
+ * copy; caller and callee) stays off the model's slow path: `last` and
+ * `prev` are the most recently used distinct pages of the kind that are
+ * still in the L1. Between two slow accesses only their entries are hit, so
+ * a policy whose state depends only on the order of each entry's last hit
+ * (vm_tlb_policy_order_only) ends in the state it would have after one hit
+ * on each, in the order of their last hits. The order: `last` is the most
+ * recent; a `prev` entry's last hit ended when it stopped being `last`,
+ * which is when it got its `stamp` (from `clock`). A hit on a `prev` entry
+ * swaps it with `last`, stamps the one leaving `last` and sets `swapped`;
+ * the next slow access (or vm_mem_sync_stats) replays the hits before the
+ * model does anything else. On only when `multi` (exact, no shadow TLBs,
+ * split L1s, built-in policies); otherwise every prev.vpn stays ~0. */
+#define VM_RECENT 8
 struct vm_last {
     uint64_t vpn;
     uintptr_t addend;
     unsigned ok;   /* bit per VM_ACC_* */
     int size;      /* page size of the TLB entry */
     uint64_t n;
-    int idx; /* the L1 entry (set * ways + way), for the replay */
+    int idx; /* the L1 entry (set * ways + way), for the replay; -1 none */
+    uint64_t stamp;
 };
 
 /* Exact mode without shadows: page -> the L1 TLB entry holding it, checked
@@ -117,9 +123,11 @@ struct vm_hot {
 typedef struct vm_mem {
     int exact;                 /* paged space in exact mode: use `last` */
     struct vm_last last[2];
-    struct vm_last prev[2]; /* the page before `last`, per kind */
-    uint64_t swapped[2];    /* a `prev` hit since the last replay (a qword: the JIT stores it) */
-    int multi;              /* `prev` in use */
+    struct vm_last prev[2][VM_RECENT - 1]; /* the pages used before `last`, per kind */
+    uint64_t clock[2];                     /* stamps of `prev` */
+    uint64_t replayed[2];                  /* clock when the model had seen every hit */
+    uint64_t swapped[2]; /* a `prev` hit since the last replay (a qword: the JIT stores it) */
+    int multi;           /* `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
     int mode;                  /* VM_MMU_* */
     /* bare */

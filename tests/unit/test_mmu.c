@@ -442,7 +442,8 @@ static vm_mem *recent_space(const char *tlb, int how)
     if (how == 0) assert_int_equal(m->multi, 1);
     if (how >= 1) { /* no `prev` */
         m->multi = 0;
-        for (int k = 0; k < 2; k++) m->prev[k].vpn = ~0ull;
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < VM_RECENT - 1; i++) m->prev[k][i].vpn = ~0ull;
     }
     if (how == 2) { /* no shortcut at all: every access reaches the model */
         m->short_sizes[0] = m->short_sizes[1] = 0;
@@ -463,19 +464,22 @@ static void test_recent_pages_exact(void **state)
             vm_mem *m[3];
             for (int i = 0; i < 3; i++) m[i] = recent_space(spec, i);
             uint64_t x = 0x9e3779b97f4a7c15ull * (uint64_t)(g * 4 + p + 1);
-            uint64_t last[2] = {0, 40}, before[2] = {1, 41}, swaps = 0;
+            /* the last 10 distinct pages of each kind, most recent first */
+            uint64_t recent[2][10], swaps = 0;
+            for (int i = 0; i < 10; i++) recent[0][i] = i, recent[1][i] = 40 + i % 8;
             for (int n = 0; n < 40000; n++) {
                 x ^= x << 13, x ^= x >> 7, x ^= x << 17;
                 int k = (x >> 8) % 4 == 0; /* a quarter are fetches, from their own pages */
                 unsigned r = (unsigned)(x >> 16) % 100;
-                uint64_t page = r < 40   ? last[k]
-                                : r < 80 ? before[k]
+                uint64_t page = r < 40   ? recent[k][0]
+                                : r < 70 ? recent[k][1]
+                                : r < 90 ? recent[k][1 + (x >> 24) % 9]
                                          : (k ? 40 + (x >> 32) % 8 : (x >> 32) % 40);
-                if (page == before[k]) swaps++;
-                if (page != last[k]) {
-                    before[k] = last[k];
-                    last[k] = page;
-                }
+                int at = 0;
+                while (at < 9 && recent[k][at] != page) at++;
+                if (at > 0 && at < VM_RECENT) swaps++;
+                memmove(&recent[k][1], &recent[k][0], sizeof(uint64_t) * (size_t)at);
+                recent[k][0] = page;
                 int acc = k ? VM_ACC_FETCH : (x >> 40) % 5 == 0 ? VM_ACC_WRITE : VM_ACC_READ;
                 uint64_t va = BASE + page * 4096 + (x >> 44) % 4096 / 8 * 8;
                 vm_mem_fault f;
