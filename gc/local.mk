@@ -14,4 +14,4 @@ tests_unit_test_gc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_gc_LDADD = libvmlab_core.la $(CMOCKA_LIBS)
 TESTS += tests/unit/test_gc
 
-EXTRA_DIST += bench/gc/run bench/gc/bt_c.c bench/gc/gcbench_c.c bench/gc/pauses.h
+EXTRA_DIST += bench/gc/run bench/gc/ab bench/gc/bt_c.c bench/gc/gcbench_c.c bench/gc/pauses.h
