@@ -43,6 +43,12 @@
 void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_decision *out)
 {
     (void)ud;
+    if (in->out_of_memory) {
+        /* one space for the whole limit, nothing copied: what fits where
+         * generational's nursery and the old generation do not */
+        if (in->collector != VM_GC_MARKSWEEP) out->collector = VM_GC_MARKSWEEP;
+        return;
+    }
     size_t enough = in->max_heap ? in->max_heap : 4 * in->live;
     if (in->since_switch < 4 || in->alloc_since_switch < enough || in->throughput <= 0) return;
     if (in->pause_target_ns && in->collector != VM_GC_INCREMENTAL &&
@@ -60,6 +66,7 @@ void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_d
             out->collector = VM_GC_MARKSWEEP;
         }
     } else if (in->collector == VM_GC_MARKSWEEP) {
-        if (in->tenures_of[VM_GC_GENERATIONAL] == 1) out->collector = VM_GC_GENERATIONAL;
+        if (in->tenures_of[VM_GC_GENERATIONAL] == 1 && !in->out_of_memory_of[VM_GC_GENERATIONAL])
+            out->collector = VM_GC_GENERATIONAL;
     }
 }

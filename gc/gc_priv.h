@@ -233,6 +233,7 @@ struct vm_gc_heap {
     uint64_t gcns_at_switch, t_at_switch, alloc_at_switch, cpu_at_switch;
     double tput[VM_GC_NKINDS]; /* recent bytes per CPU second when each was last switched from */
     unsigned tenures[VM_GC_NKINDS]; /* how many times each was measured so */
+    unsigned oom[VM_GC_NKINDS];     /* allocations each failed under adaptive */
     struct gc_sample { /* taken at the last collection ends: the policy's "recent" window */
         uint64_t alloc, cpu, wall, gc, surv_n;
         double surv_sum;

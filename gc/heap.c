@@ -212,7 +212,7 @@ void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void
 
 /* ---- allocation and barriers --------------------------------------------- */
 
-static void run_policy(vm_gc_heap *h);
+static void run_policy(vm_gc_heap *h, bool oom);
 static double recent_throughput(vm_gc_heap *h);
 static void ring_sample(vm_gc_heap *h);
 
@@ -225,10 +225,18 @@ vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsign
                      nrefs, nbytes);
         return NULL;
     }
-    if (h->policy_due) run_policy(h);
+    if (h->policy_due) run_policy(h, false);
     size_t size = vm_gc_size_for(nrefs, nbytes);
     if ((h->cfg.flags & VM_GC_STRESS) && h->ops->collect(h, 0, err) < 0) return NULL;
     uint64_t *p = h->ops->alloc(h, size, err);
+    if (!p && h->adaptive) {
+        /* out of memory under this collector: the policy may pick one that
+         * fits (mark-sweep has no nursery or copy reserve), then retry */
+        int kind = h->kind;
+        h->oom[kind]++;
+        run_policy(h, true);
+        if (h->kind != kind) p = h->ops->alloc(h, size, err);
+    }
     if (!p) return NULL;
     /* stress: an empty bump region sends the next allocation here too */
     if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
@@ -253,7 +261,7 @@ void vm_gc_write_slow(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_gc_ref val
 int vm_gc_collect(vm_gc_heap *h, int full, vm_error *err)
 {
     if (h->ops->collect(h, full, err) < 0) return -1;
-    if (h->policy_due) run_policy(h);
+    if (h->policy_due) run_policy(h, false);
     return 0;
 }
 
@@ -396,7 +404,7 @@ static double recent_throughput(vm_gc_heap *h)
     return cpu ? (double)(b->alloc - a->alloc) / ((double)cpu * 1e-9) : 0;
 }
 
-static void run_policy(vm_gc_heap *h)
+static void run_policy(vm_gc_heap *h, bool oom)
 {
     h->policy_due = false;
     if (!h->adaptive) return;
@@ -434,6 +442,8 @@ static void run_policy(vm_gc_heap *h)
     in.alloc_since_switch = h->m.alloc_bytes - h->alloc_at_switch;
     memcpy(in.throughput_of, h->tput, sizeof in.throughput_of);
     memcpy(in.tenures_of, h->tenures, sizeof in.tenures_of);
+    memcpy(in.out_of_memory_of, h->oom, sizeof in.out_of_memory_of);
+    in.out_of_memory = oom;
     vm_gc_policy_decision d = {h->kind, h->cfg.nursery, h->cfg.step_ns};
     h->policy(h->policy_ud, &in, &d);
     if (d.step_ns) h->cfg.step_ns = d.step_ns;

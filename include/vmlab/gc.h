@@ -289,6 +289,9 @@ typedef struct vm_gc_policy_input {
     double throughput;                  /* bytes allocated per CPU second, recent */
     double throughput_of[VM_GC_NKINDS]; /* the same when each was last switched from; 0: never */
     unsigned tenures_of[VM_GC_NKINDS];  /* how many times each was measured so */
+    int out_of_memory; /* 1: called because the running collector could not allocate within
+                        * max_heap; the allocation is retried if the decision switches */
+    unsigned out_of_memory_of[VM_GC_NKINDS]; /* such failures of each collector so far */
 } vm_gc_policy_input;
 
 /* What it asks for: fields left as they came in mean "no change". */
