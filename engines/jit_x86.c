@@ -1952,12 +1952,20 @@ static int emit_block(struct jit *j, struct jblock *blk)
             j->loop = 1;
     }
     if (j->loop) {
-        uint32_t written = 0; /* a superset: rd of every instruction */
-        for (uint32_t i = 0; i < n; i++) written |= 1u << blk->ins[i].d.rd;
+        /* supersets of what the block writes: rd of every instruction but
+         * those whose rd field is not a destination (branches, stores) for x,
+         * of the FP instructions and FP loads for f */
+        uint32_t xw = 0, fw = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            int c = vm_rv_op_class(blk->ins[i].d.op);
+            uint32_t bit = 1u << blk->ins[i].d.rd;
+            if (c != VM_RV_CLASS_BRANCH && c != VM_RV_CLASS_STORE && c != VM_RV_CLASS_FSTORE) xw |= bit;
+            if (c == VM_RV_CLASS_FP || c == VM_RV_CLASS_FLOAD) fw |= bit;
+        }
         ra.valid = cached_x(&ra);
         ra.fvalid = cached_f(&ra);
-        ra.dirty = ra.valid & written;
-        ra.fdirty = ra.fvalid & written;
+        ra.dirty = ra.valid & xw;
+        ra.fdirty = ra.fvalid & fw;
         reload(&b, &ra);
         j->loop = x86_len(&b);
     }
