@@ -167,6 +167,9 @@ struct jit {
                offsetof(struct vm_last, f)))
 #define CLOCK(k)   ((int32_t)(offsetof(vm_mem, clock) + (size_t)(k) * sizeof(uint64_t)))
 #define SWAPPED(k) ((int32_t)(offsetof(vm_mem, swapped) + (size_t)(k) * sizeof(uint64_t)))
+#define BTC(acc)                                                                                   \
+    ((int32_t)(offsetof(vm_mem, btc) +                                                             \
+               (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_BTC_SIZE))
 #define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
 
 /* Integer nanoseconds: no host FP arithmetic may run while the guest's
@@ -661,7 +664,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
  * exact mode's second page (COLD_PREV: a hit on vm_mem.prev swaps it with
  * `last` and rejoins the fast path; a miss goes on to the helper call
  * registered right after it). */
-enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV, COLD_FWD };
+enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV, COLD_FWD, COLD_BIG };
 
 struct cold {
     int kind, nfrom;
@@ -704,6 +707,21 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_
     c->resume = resume;
     c->xmm = xmm;
     c->nanval = nanval;
+}
+
+/* Fast and bare modes: the 2 MiB translation cache (vm_mem.btc) for an
+ * access of `size` bytes at rdx that missed the 4 KiB one; a hit rejoins
+ * the fast path with the addend in rax, a miss goes on to the helper call
+ * registered after it. */
+static void cold_big(struct jit *j, size_t from, size_t resume, int acc, int size)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = COLD_BIG;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->resume = resume;
+    c->acc = acc;
+    c->k = (uint64_t)size;
 }
 
 /* The exact mode's `prev` pages for an access whose page (in rcx) is not
@@ -805,6 +823,26 @@ static void emit_cold(x86_buf *b, struct jit *j)
             x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
             if (back) emit_loop(b, j, &c->s0);
             else emit_goto(b, j, c->k);
+            continue;
+        }
+        if (c->kind == COLD_BIG) { /* like the 4 KiB probe in emit_mem */
+            struct cold *miss = &j->cold[i + 1];
+            while (miss->kind != COLD_CALL) miss++; /* the access's helper call */
+            x86_mov_rr(b, RCX, RDX);
+            x86_shift_ri(b, SH_SHR, RCX, VM_BTC_SHIFT, 1);
+            x86_alu_ri(b, ALU_AND, RCX, VM_BTC_SIZE - 1, 0);
+            x86_shift_ri(b, SH_SHL, RCX, 4, 0);
+            x86_lea(b, RAX, RDX, (int32_t)c->k - 1);
+            x86_shift_ri(b, SH_SHR, RAX, VM_BTC_SHIFT, 1);
+            x86_index(b, RCX);
+            x86_alu_rm(b, ALU_CMP, RAX, R15, BTC(c->acc));
+            x86_index(b, -1);
+            miss->from[miss->nfrom++] = x86_jcc(b, CC_NE);
+            x86_index(b, RCX);
+            x86_load64(b, RAX, R15, BTC(c->acc) + 8);
+            x86_index(b, -1);
+            size_t back = x86_jmp(b);
+            x86_patch_rel32(b, back, c->resume);
             continue;
         }
         if (c->kind == COLD_PREV) { /* vm_mem_access_slow's first test, out of C */
@@ -985,9 +1023,10 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
         x86_index(b, RCX);
         x86_alu_rm(b, ALU_CMP, RAX, R15, TC(acc));
-        slow[ns++] = x86_jcc(b, CC_NE);
+        size_t other = x86_jcc(b, CC_NE);
         x86_load64(b, RAX, R15, TC(acc) + 8);
         x86_index(b, -1);
+        cold_big(j, other, x86_len(b), acc, size);
     }
     if (amo) {
         emit_amo_access(b, ra, d, size);
@@ -2117,6 +2156,8 @@ static void nocache_pages(struct jit *j, uint64_t start, uint64_t end)
     for (uint64_t vpn = start >> VM_PAGE_SHIFT; vpn <= (end - 1) >> VM_PAGE_SHIFT; vpn++) {
         struct vm_tcache_entry *t = &j->mem->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
         if (t->vpn == vpn) t->vpn = ~0ull;
+        t = &j->mem->btc[VM_ACC_WRITE][(vpn >> 9) & (VM_BTC_SIZE - 1)];
+        if (t->vpn == vpn >> 9) t->vpn = ~0ull;
     }
 }
 

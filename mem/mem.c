@@ -291,6 +291,8 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     forget_recent(m);
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    for (int a = 0; a < 2; a++)
+        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
     m->wtc.vpn = ~0ull;
     if (m->mode == VM_MMU_BARE) return m;
     if (m->mode != VM_MMU_SV39 && m->mode != VM_MMU_SV48) {
@@ -481,6 +483,9 @@ void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
         for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
+    for (int a = 0; a < 2; a++)
+        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
+    memset(m->bare_region, 0, sizeof m->bare_region);
     m->wtc.vpn = ~0ull;
     if (!m->tlb) return;
     /* sfence.vma per page for small ranges, all for large ones */
@@ -762,6 +767,43 @@ static inline unsigned last_ok(const vm_mem *m, uint64_t vpn, int kind, unsigned
     return ok;
 }
 
+/* Bare mode: do the 512 pages of vpn's 2 MiB region map to contiguous host
+ * memory with one set of flags? (A region a single mapping covers: one host
+ * mmap.) Regions found not to are remembered until the mappings change. */
+static int bare_uniform(vm_mem *m, uint64_t vpn)
+{
+    uint64_t region = vpn >> 9, *memo = &m->bare_region[region & 63];
+    if (*memo == region + 1) return 0;
+    const uintptr_t *t = leaf(m, region << 9);
+    int ok = t && (t[0] & VM_PAGE_PRESENT) && ENTRY_HOST(t[0]) && !(t[0] & VM_PAGE_BEYOND);
+    for (int i = 1; ok && i < 512; i++) ok = t[i] == t[0] + ((uintptr_t)i << VM_PAGE_SHIFT);
+    if (!ok) *memo = region + 1;
+    return ok;
+}
+
+/* May stores to the 2 MiB region of vpn bypass the slow path? Not with a
+ * watched byte in it, nor (while the JIT runs) a page of translated code;
+ * when the JIT does not run, not at all: it could not tell us about code. */
+static int region_stores_ok(const vm_mem *m, uint64_t vpn)
+{
+    uint64_t lo = (vpn >> 9) << (9 + VM_PAGE_SHIFT), hi = lo + (1ull << VM_BTC_SHIFT);
+    if (!m->nocache) return 0;
+    if (m->nwatch && m->watch_lo < hi && m->watch_hi > lo)
+        for (int i = 0; i < m->nwatch; i++)
+            if (m->watch[i].va < hi && m->watch[i].va + m->watch[i].len > lo) return 0;
+    for (uint64_t p = lo >> VM_PAGE_SHIFT; p < hi >> VM_PAGE_SHIFT; p++)
+        if (m->nocache[p & m->nocache_mask]) return 0;
+    return 1;
+}
+
+static void btc_fill(vm_mem *m, uint64_t vpn, int acc, uintptr_t addend)
+{
+    if (acc == VM_ACC_WRITE && !region_stores_ok(m, vpn)) return;
+    struct vm_tcache_entry *b = &m->btc[acc][(vpn >> 9) & (VM_BTC_SIZE - 1)];
+    b->vpn = vpn >> 9;
+    b->addend = addend;
+}
+
 void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
 {
     static const int need[3] = {VM_PROT_R, VM_PROT_W, VM_PROT_X};
@@ -794,6 +836,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
             return NULL;
         }
         host_page = ENTRY_HOST(e);
+        if (acc != VM_ACC_FETCH && bare_uniform(m, vpn))
+            btc_fill(m, vpn, acc, host_page - (vpn << VM_PAGE_SHIFT));
     } else {
         int kind = acc == VM_ACC_FETCH;
         if (m->exact) {
@@ -862,6 +906,8 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         }
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
             return (void *)(host_page + (va & VM_PAGE_MASK));
+        if (acc != VM_ACC_FETCH && size >= VM_PG_2M) /* a superpage: one contiguous frame */
+            btc_fill(m, vpn, acc, host_page - (vpn << VM_PAGE_SHIFT));
     }
     if (acc == VM_ACC_WRITE && m->nwatch && page_watched(m, vpn)) { /* stores stay slow */
         m->wtc.vpn = vpn;
@@ -973,6 +1019,7 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
     for (int i = 0; i < VM_RECENT - 1; i++)
         if (m->prev[0][i].vpn >= first && m->prev[0][i].vpn <= last) m->prev[0][i].vpn = ~0ull;
     for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
+    for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;
     return 0;
 }
 

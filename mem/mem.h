@@ -75,6 +75,17 @@ struct vm_watch {
 };
 
 #define VM_TCACHE_SIZE 1024
+/* Fast and bare modes: a second translation cache of 2 MiB regions that
+ * map to contiguous host memory with one permission (bare: a region one
+ * mapping covers whole; paged: a 2 MiB or larger leaf), for loads and
+ * stores, indexed and tagged by va >> 21. The JIT probes it when the 4 KiB
+ * cache misses, so that a walk over a large array (ptrchase) does not take
+ * the slow path on every new page. Stores get an entry only for a region
+ * without watched bytes and, while the JIT runs (`nocache`), without pages
+ * of translated code; the JIT drops the entry when it translates code
+ * there. */
+#define VM_BTC_SIZE  256
+#define VM_BTC_SHIFT 21
 
 struct vm_tcache_entry {
     uint64_t vpn;      /* guest page number, or ~0 */
@@ -129,6 +140,8 @@ typedef struct vm_mem {
     uint64_t swapped[2]; /* a `prev` hit since the last replay (a qword: the JIT stores it) */
     int multi;           /* `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
+    struct vm_tcache_entry btc[2][VM_BTC_SIZE];   /* read, write: 2 MiB regions */
+    uint64_t bare_region[64];                     /* bare: regions found not uniform (+1; 0 none) */
     int mode;                  /* VM_MMU_* */
     /* bare */
     uintptr_t **l1[512];

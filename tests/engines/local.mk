@@ -28,6 +28,7 @@ ENGINE_TESTS_THREADED = \
 	tests/engines/threaded/guest-sigterm.test \
 	tests/engines/threaded/guest-segv_rethrow.test \
 	tests/engines/threaded/guest-smc.test \
+	tests/engines/threaded/guest-smc_big.test \
 	tests/engines/threaded/guest-time_uname.test \
 	tests/engines/threaded/guest-syscalls.test \
 	tests/engines/threaded/guest-dynamic.test \
@@ -66,6 +67,7 @@ ENGINE_TESTS_JIT = \
 	tests/engines/jit/guest-sigterm.test \
 	tests/engines/jit/guest-segv_rethrow.test \
 	tests/engines/jit/guest-smc.test \
+	tests/engines/jit/guest-smc_big.test \
 	tests/engines/jit/guest-time_uname.test \
 	tests/engines/jit/guest-syscalls.test \
 	tests/engines/jit/guest-dynamic.test \

@@ -29,6 +29,7 @@ GUEST_TESTS = \
 	tests/guest/sigterm.c \
 	tests/guest/segv_rethrow.c \
 	tests/guest/smc.c \
+	tests/guest/smc_big.c \
 	tests/guest/time_uname.c \
 	tests/guest/syscalls.c \
 	tests/guest/dynamic.c
