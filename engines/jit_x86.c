@@ -115,6 +115,7 @@ struct jit {
     int nbreak;                 /* breakpoints at translation (chaining off if any) */
     int superblocks;            /* translate through branches and jal (option "superblocks") */
     int traced;                 /* translating for fine-grained trace events (see emit_block) */
+    int hit_events;             /* tlb_hit on: every fetch an event, in the interpreter's order */
     int frm_checked;            /* the block being emitted checked frm == RNE at its entry */
     int fma;                    /* the host has FMA3 */
     size_t loop;                /* the block being emitted jumps back to its entry: body offset, or 0 */
@@ -126,6 +127,8 @@ struct jit {
     int (*enter)(struct jit *, const uint8_t *code);
     size_t exit_off;            /* offset of the common epilogue */
     size_t prev_stub[3];        /* offsets of the `prev` searches, per VM_ACC_* (emit_prev_stub) */
+    uint8_t fetched_after[VM_BLOCK_MAX]; /* exact: fetches credited for the instructions after
+                                            each one in its fetch group (emit_fetches) */
     char *meta;                 /* block records, bump-allocated */
     size_t meta_used;
     struct jblock *ht[1u << HT_BITS];
@@ -623,6 +626,8 @@ static void emit_check_exit(x86_buf *b, struct jit *j, uint32_t idx)
 {
     x86_test_rr32(b, RAX, RAX);
     size_t skip = x86_jcc(b, CC_E);
+    if (j->exact && j->fetched_after[idx]) /* fetches of instructions that will not run */
+        x86_alu_mi(b, ALU_SUB, R15, LAST(1, n), j->fetched_after[idx]);
     x86_lea(b, R13, R13, -(int32_t)idx + 1);
     x86_alu_rr(b, ALU_SUB, R13, RAX, 1);
     emit_exit(b, j, EXIT_STOP);
@@ -1881,12 +1886,19 @@ static void dump_block(struct jit *j, const struct jblock *blk, size_t start, co
     fputc('\n', j->dump);
 }
 
-/* Does the code for d touch memory or call out (so that the TLB model could
- * see something between two fetches)? */
-static int exact_barrier(const vm_rv_insn *d)
+/* Must a fetch group end after d? Where the block may leave (branches,
+ * jumps) or something else than a load or store may run in a helper. A load
+ * or store's data access may reach the TLB model between two fetches of a
+ * group, but the fetches after the first are repeat hits on the last fetch
+ * page, which touch only the L1 I-TLB's hit counts, so crediting them first
+ * changes nothing; if the access stops the block, emit_check_exit takes
+ * the fetches of the instructions after it back. Not while tlb_hit is
+ * traced: then each fetch is an event, which must come after the data
+ * accesses of the instructions before it. */
+static int exact_barrier(const struct jit *j, const vm_rv_insn *d)
 {
     int size, sign, fp;
-    if (is_load(d->op, &size, &sign, &fp) || is_store(d->op, &size, &fp)) return 1;
+    if (is_load(d->op, &size, &sign, &fp) || is_store(d->op, &size, &fp)) return j->hit_events;
     switch (vm_rv_op_class(d->op)) {
     case VM_RV_CLASS_ALU: case VM_RV_CLASS_MUL: case VM_RV_CLASS_DIV: return 0; /* all native */
     case VM_RV_CLASS_BRANCH: case VM_RV_CLASS_JUMP: return 1; /* a superblock may leave there */
@@ -1895,9 +1907,9 @@ static int exact_barrier(const vm_rv_insn *d)
 }
 
 /* Exact mode: the fetches of instructions i.. up to and including the next
- * one that touches memory or calls out, all on one page, made at once: the
- * interpreter would make them in the same order with nothing in between that
- * the TLB model sees. Inline: a repeat of the last fetch page is credited as
+ * barrier (exact_barrier), all on one page, made at once: the interpreter
+ * would make them in the same order, with nothing in between that changes
+ * how the TLB model counts them. Inline: a repeat of the last fetch page is credited as
  * k hits (what vm_mem_ptr's exact path does k times); else a helper makes
  * them one by one. A straddling instruction is a group of its own. */
 static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct jblock *blk,
@@ -1914,10 +1926,11 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
             break;
         }
         e++;
-        if (e == blk->n || exact_barrier(&x->d)) break;
+        if (e == blk->n || exact_barrier(j, &x->d)) break;
     }
     uint32_t k = e - i;
     *group_end = e;
+    for (uint32_t x = i; x < e; x++) j->fetched_after[x] = (uint8_t)(e - x - 1);
     int straddle = ji->d.len == 4 && (ji->pc & VM_PAGE_MASK) == VM_PAGE_SIZE - 2;
     size_t slow[2];
     if (!straddle) {
@@ -2172,6 +2185,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
     vm_tracer *tr = j->h->trace;
     j->traced = tr && (VM_TRACE_ON(tr, insn) || VM_TRACE_ON(tr, mem_read) ||
                        VM_TRACE_ON(tr, mem_write) || VM_TRACE_ON(tr, block_exec));
+    j->hit_events = tr && VM_TRACE_ON(tr, tlb_hit);
     int n = 0, nseg = 0, amo_cont = 0; /* atomics end decoded blocks (block.c), not ours */
     uint64_t p = pc;
     *fault = 0;
