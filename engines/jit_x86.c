@@ -1385,6 +1385,25 @@ static int emit_fps(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn
         if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
         return 1;
     }
+    case VM_RV_FCVT_S_LU: case VM_RV_FCVT_D_LU: { /* below 2^63 as signed; else the helper */
+        int dbl = d->op == VM_RV_FCVT_D_LU;
+        struct ra s0 = *ra;
+        if (!rne_ok(j, b, d->rm, slow, &ns)) return 0;
+        int x = rget(b, ra, d->rs1, RAX);
+        x86_alu_ri(b, ALU_CMP, x, 0, 1);
+        slow[ns++] = x86_jcc(b, CC_L);
+        int t = fdst(ra, d->rd, 0);
+        if (dbl) {
+            x86_cvtsi2sd(b, t, x, 1);
+        } else {
+            x86_sse_rr(b, 0x66, 0x76, t, t); /* pcmpeqd: the box */
+            x86_cvtsi2ss(b, t, x, 1);
+        }
+        fput(b, ra, d->rd, t);
+        if (!dbl) ra->fboxed |= 1u << d->rd;
+        cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
+        return 1;
+    }
     case VM_RV_FCVT_S_W: case VM_RV_FCVT_S_WU: case VM_RV_FCVT_S_L: {
         struct ra s0 = *ra;
         if (!rne_ok(j, b, d->rm, slow, &ns)) return 0;
