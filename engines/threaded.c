@@ -1,39 +1,58 @@
 /*
- * The threaded interpreter: guest basic blocks are decoded once into arrays
+ * The threaded interpreter: guest code is decoded once into blocks, arrays
  * of slots, each slot holding the address of its operation's handler
  * (direct threading with GCC's computed goto) and its decoded operands.
  * Running a block is a chain of indirect jumps from handler to handler with
- * no decode, no fetch and no switch; between blocks, a one-entry successor
- * link per block usually avoids the hash lookup.
+ * no decode, no fetch and no switch.
+ *
+ * Blocks are superblocks: decoding goes on past conditional branches (their
+ * fall-through), so a block is contiguous code up to a jump, a system
+ * instruction, an atomic or 64 instructions. A branch not taken goes on to
+ * the next slot; a taken branch, a jump and the END slot leave the block
+ * themselves (EXIT): each has a link to its successor block in its slot
+ * (a jalr's is checked against the target, and on a miss the hash table is
+ * looked up in place), so the run goes from block to block without
+ * returning to the lookup; `top` is taken only the first time an exit is
+ * used (it then links it), at the budget's end and with breakpoints.
  *
  * Semantics: the handlers are engines/semantics_ops.h expanded once more
  * (the same text as the reference interpreter's switch), F/D through
- * fpu.c's per-op entry points (vm_fpu_exec_OP), memory through engines/memacc.h.
+ * fpu.c's per-op entry points (vm_fpu_exec_OP), memory through
+ * engines/memacc.h; outside the TLB model's exact mode loads and stores try
+ * the translation cache inline first (tc_entry/tc_hit). x0: the handlers do
+ * not re-zero it, except those of instructions that write it (LZ_, chosen at
+ * translation when rd = 0), F/D's, and jumps.
  *
- * Precise state: a block's instructions are counted when it ends; an exit in
- * the middle (trap, ecall, a store into code) adds the slot's index, so
- * c->insns and c->pc are exact at every return. A budget smaller than the
- * next block runs a block decoded to exactly that length (not cached).
+ * Precise state: each slot knows how many of the block's instructions are
+ * retired when the block is left after it (cnt), and the run counts down one
+ * `left` budget; an exit in the middle (taken branch, trap, ecall, a store
+ * into code) counts exactly that, so c->insns and c->pc are exact at every
+ * return. A budget smaller than the next block runs a block decoded to
+ * exactly that length (not cached).
  *
  * Block cache: blocks live in one arena (bump allocation) and a hash table
- * by guest pc. Invalidation unlinks a block and marks it dead but leaves its
- * memory in place, so a block that invalidates itself (a store into its own
- * code) finishes its current instruction safely and leaves; memory is
- * reclaimed only by a full flush (arena full, fence.i), which happens between
- * blocks.
+ * by guest pc. Invalidation unlinks a block, marks it dead and clears every
+ * link to it, but leaves its memory in place, so a block that invalidates
+ * itself (a store into its own code) finishes its current instruction
+ * safely and leaves; memory is reclaimed only by a full flush (arena full,
+ * fence.i), which happens between blocks.
  *
- * Self-modifying code: every store checks the code-page counts (block.h);
- * a hit invalidates the blocks overlapping the stored bytes, and if any was
- * invalidated the current block is left after the store. Atomics end blocks,
- * so a modifying atomic is followed by a fresh lookup too. fence.i flushes
- * the whole cache (code written by the kernel, e.g. read() into an
- * executable page, is only seen after fence.i or an invalidate call).
+ * Self-modifying code: while the engine runs, pages with translated code
+ * get no store entry in the translation cache (vm_mem.nocache), so an
+ * inline store hit cannot touch code; every other store checks the
+ * code-page counts (block.h); a hit invalidates the blocks overlapping the
+ * stored bytes, and if any was invalidated the current block is left after
+ * the store. Atomics end blocks, so a modifying atomic is followed by a
+ * fresh lookup too. fence.i flushes the whole cache (code written by the
+ * kernel, e.g. read() into an executable page, is only seen after fence.i or
+ * an invalidate call).
  *
  * Tracing (doc/trace.md, "Engines"): nothing is tested at run time. When a
  * block is translated while h->trace is set, it emits block_translate and is
  * built for the fine events enabled then: block_exec puts a prologue handler
- * in the block's first slot (the real one is kept in entry); insn or mem_*
- * use a third set of handlers (LT_) that emit insn and, for loads and
+ * in the block's first slot (the real one is kept in entry) and keeps blocks
+ * ending at branches (so that the ninsns of block_exec add up); insn or
+ * mem_* use a third set of handlers (LT_) that emit insn and, for loads and
  * stores, the mem_* events exactly where the interpreter does. The machine
  * invalidates every block when the set of fine events changes. A flush emits
  * jit_flush with the number of live blocks it dropped.
