@@ -553,9 +553,26 @@ top: /* between blocks, when no link could be followed */
     } while (0)
 #undef LOAD
 #undef STORE
+    /* a load within a page is vm_eng_load's first case, written out so that
+     * it is inlined here (the compiler keeps vm_eng_load itself out of line
+     * in this function): one vm_mem_ptr access, a fault recorded as there */
 #define LOAD(va, size, var)                                                                  \
     do {                                                                                     \
-        if (vm_eng_load(h, (va), (size), &(var))) goto trap;                                 \
+        uint64_t xva_ = (va);                                                                \
+        if (__builtin_expect((xva_ & VM_PAGE_MASK) <= VM_PAGE_SIZE - (size), 1)) {          \
+            const void *xp_ = vm_mem_ptr(mem, xva_, VM_ACC_READ, &f);                        \
+            if (!xp_) {                                                                      \
+                vm_eng_set_fault(c, VM_ACC_READ, &f);                                        \
+                goto trap;                                                                   \
+            }                                                                                \
+            uint64_t xv_ = 0;                                                                \
+            memcpy(&xv_, xp_, (size));                                                       \
+            (var) = xv_;                                                                     \
+        } else {                                                                             \
+            uint64_t lt_;                                                                    \
+            if (vm_eng_load(h, xva_, (size), &lt_)) goto trap;                               \
+            (var) = lt_;                                                                     \
+        }                                                                                    \
     } while (0)
 #define STORE(va, size, val)                                                                 \
     do {                                                                                     \
