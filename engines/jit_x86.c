@@ -164,12 +164,15 @@ struct jit {
 /* the exact mode's one-entry shortcut per kind (0 data, 1 instruction): mem.h */
 #define LAST(k, f) ((int32_t)(offsetof(vm_mem, last) + (size_t)(k) * sizeof(struct vm_last) + \
                               offsetof(struct vm_last, f)))
+#define SECOND(k, f)                                                                               \
+    ((int32_t)(offsetof(vm_mem, second) + (size_t)(k) * sizeof(struct vm_last) +                   \
+               offsetof(struct vm_last, f)))
 #define PREV(k, i, f)                                                                              \
     ((int32_t)(offsetof(vm_mem, prev) +                                                            \
-               ((size_t)(k) * (VM_RECENT - 1) + (size_t)(i)) * sizeof(struct vm_last) +            \
+               ((size_t)(k) * (VM_RECENT - 2) + (size_t)(i)) * sizeof(struct vm_last) +            \
                offsetof(struct vm_last, f)))
-#define CLOCK(k)   ((int32_t)(offsetof(vm_mem, clock) + (size_t)(k) * sizeof(uint64_t)))
-#define SWAPPED(k) ((int32_t)(offsetof(vm_mem, swapped) + (size_t)(k) * sizeof(uint64_t)))
+#define CLOCK(k) ((int32_t)(offsetof(vm_mem, clock) + (size_t)(k) * sizeof(uint64_t)))
+#define BMRU(k)  ((int32_t)(offsetof(vm_mem, b_mru) + (size_t)(k) * sizeof(uint64_t)))
 #define BTC(acc)                                                                                   \
     ((int32_t)(offsetof(vm_mem, btc) +                                                             \
                (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_BTC_SIZE))
@@ -626,8 +629,15 @@ static void emit_check_exit(x86_buf *b, struct jit *j, uint32_t idx)
 {
     x86_test_rr32(b, RAX, RAX);
     size_t skip = x86_jcc(b, CC_E);
-    if (j->exact && j->fetched_after[idx]) /* fetches of instructions that will not run */
+    if (j->exact && j->fetched_after[idx]) { /* fetches of instructions that will not run */
+        x86_cmp_mi(b, R15, BMRU(1), 0, 8);   /* credited to the newer of the pair */
+        size_t b_newer = x86_jcc(b, CC_NE);
         x86_alu_mi(b, ALU_SUB, R15, LAST(1, n), j->fetched_after[idx]);
+        size_t done = x86_jmp(b);
+        x86_patch_rel32(b, b_newer, x86_len(b));
+        x86_alu_mi(b, ALU_SUB, R15, SECOND(1, n), j->fetched_after[idx]);
+        x86_patch_rel32(b, done, x86_len(b));
+    }
     x86_lea(b, R13, R13, -(int32_t)idx + 1);
     x86_alu_rr(b, ALU_SUB, R13, RAX, 1);
     emit_exit(b, j, EXIT_STOP);
@@ -665,23 +675,24 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
  * straight-line code with only not-taken branches: a helper call (branched
  * to in state s0, rejoining the fast path, which left s1, at `resume`: see
  * "guest registers in host registers"), a NaN result made canonical, a
- * superblock's side exit or forward jump inside the block (COLD_FWD), or the
- * exact mode's second page (COLD_PREV: a hit on vm_mem.prev swaps it with
- * `last` and rejoins the fast path; a miss goes on to the helper call
- * registered right after it). */
-enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PREV, COLD_FWD, COLD_BIG };
+ * superblock's side exit or forward jump inside the block (COLD_FWD), the
+ * exact mode's other recent pages (COLD_PAIR) or the 2 MiB translation
+ * cache (COLD_BIG): those two rejoin the fast path on a hit and go on to
+ * the access's helper call, registered after them, on a miss. */
+enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PAIR, COLD_FWD, COLD_BIG };
 
 struct cold {
     int kind, nfrom;
     size_t from[10]; /* rel32 fields of the branches to it */
     size_t resume;
+    size_t resume2; /* COLD_PAIR: where the fast path credits `last` */
     const void *fn; /* COLD_CALL: fn(j, ji[, k]) */
     const struct jinsn *ji;
     uint64_t k;     /* 0, or a third argument; COLD_EXIT: the target pc; COLD_FWD: its index */
     uint32_t retired; /* COLD_EXIT: instructions of the block retired; COLD_FWD: skipped */
     int xmm;        /* COLD_NAN: the result's register */
     uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
-    int acc;        /* COLD_PREV: kind (0 data, 1 fetch) | VM_ACC_* << 1 */
+    int acc;         /* COLD_PAIR: kind (0 data, 1 fetch) | VM_ACC_* << 1; COLD_BIG: VM_ACC_* */
     struct ra s0, s1;
 };
 
@@ -729,18 +740,24 @@ static void cold_big(struct jit *j, size_t from, size_t resume, int acc, int siz
     c->k = (uint64_t)size;
 }
 
-/* The exact mode's `prev` pages for an access whose page (in rcx) is not
- * `last`'s: the branch at `from` comes here and calls the search stub
- * (emit_prev_stub); register the helper call for the misses after it
- * (cold_call). */
-static void cold_prev(struct jit *j, size_t from, size_t resume, int kind, int acc)
+/* The exact mode's other recent pages for an access whose page (in rcx) is
+ * not `last`'s: the branch at `from` comes here. `second` is tested inline
+ * (a hit credits it, marks it the newer of the pair and rejoins at `after`;
+ * for a fetch group, k fetches), then the `prev` pages by the search stub
+ * (emit_prev_stub), which brings the page into `last`: rejoin at `ahit`,
+ * the fast path's crediting of `last`. Misses go to the helper call
+ * registered after this (cold_call). */
+static void cold_pair(struct jit *j, size_t from, size_t ahit, size_t after, int kind, int acc,
+                      uint64_t k)
 {
     struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_PREV;
+    c->kind = COLD_PAIR;
     c->nfrom = 1;
     c->from[0] = from;
-    c->resume = resume;
+    c->resume = after;
+    c->resume2 = ahit;
     c->acc = kind | acc << 1;
+    c->k = k;
 }
 
 /* A superblock's side exit (a taken branch inside it) */
@@ -850,13 +867,25 @@ static void emit_cold(x86_buf *b, struct jit *j)
             x86_patch_rel32(b, back, c->resume);
             continue;
         }
-        if (c->kind == COLD_PREV) { /* vm_mem_access_slow's first test, out of C */
+        if (c->kind == COLD_PAIR) { /* vm_mem_access_slow's first tests, out of C */
+            int k = c->acc & 1, acc = c->acc >> 1;
             struct cold *miss = &j->cold[i + 1];
             while (miss->kind != COLD_CALL) miss++; /* the access's helper call */
-            x86_call_abs(b, j->cc.rx + j->prev_stub[c->acc >> 1]);
+            x86_alu_rm(b, ALU_CMP, RCX, R15, SECOND(k, vpn));
+            size_t older = x86_jcc(b, CC_NE);
+            x86_test_mi8(b, R15, SECOND(k, ok), (uint8_t)(1u << acc));
+            miss->from[miss->nfrom++] = x86_jcc(b, CC_E);
+            if (k)
+                x86_alu_mi(b, ALU_ADD, R15, SECOND(1, n), (int32_t)c->k);
+            else
+                x86_inc_m64(b, R15, SECOND(0, n));
+            x86_store_imm(b, R15, BMRU(k), 1);
+            if (!k) x86_load64(b, RAX, R15, SECOND(0, addend));
+            x86_patch_rel32(b, x86_jmp(b), c->resume);
+            x86_patch_rel32(b, older, x86_len(b));
+            x86_call_abs(b, j->cc.rx + j->prev_stub[acc]);
             miss->from[miss->nfrom++] = x86_jcc(b, CC_NE);
-            size_t back = x86_jmp(b);
-            x86_patch_rel32(b, back, c->resume);
+            x86_patch_rel32(b, x86_jmp(b), c->resume2);
             continue;
         }
         if (c->kind == COLD_NAN) {
@@ -990,14 +1019,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     struct ra s0 = *ra;
     int amo = vm_rv_op_class(d->op) == VM_RV_CLASS_AMO;
     if (amo) emit_amo_pre(b, d, size, slow, &ns); /* alignment, SC's reservation */
-    if (j->exact) { /* vm_mem_ptr's exact path: a repeat of the last data page */
-        x86_mov_rr(b, RCX, RDX);
-        x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
-        x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
-        size_t other = x86_jcc(b, CC_NE);
-        x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
-        slow[ns++] = x86_jcc(b, CC_E);
-        cold_prev(j, other, x86_len(b), 0, acc);
+    if (j->exact) { /* vm_mem_ptr's exact path: the recent pages (mem.h) */
         if (size > 1) {
             x86_mov32(b, RCX, RDX);
             x86_alu_ri(b, ALU_AND, RCX, (int32_t)VM_PAGE_MASK, 0);
@@ -1014,8 +1036,17 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
             x86_index(b, -1);
             slow[ns++] = x86_jcc(b, CC_NE);
         }
+        x86_mov_rr(b, RCX, RDX);
+        x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT, 1);
+        x86_alu_rm(b, ALU_CMP, RCX, R15, LAST(0, vpn));
+        size_t other = x86_jcc(b, CC_NE);
+        x86_test_mi8(b, R15, LAST(0, ok), (uint8_t)(1u << acc));
+        slow[ns++] = x86_jcc(b, CC_E);
+        size_t ahit = x86_len(b);
         x86_inc_m64(b, R15, LAST(0, n)); /* the hit vm_mem_ptr would credit */
+        x86_store_imm(b, R15, BMRU(0), 0);
         x86_load64(b, RAX, R15, LAST(0, addend));
+        cold_pair(j, other, ahit, x86_len(b), 0, acc, 0);
     } else {
         /* the translation cache (fast and bare modes), indexed by the
          * access's first page and compared with its last: an access that
@@ -1958,8 +1989,10 @@ static void emit_fetches(x86_buf *b, struct jit *j, struct ra *ra, const struct 
         size_t other = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, LAST(1, ok), 1u << VM_ACC_FETCH);
         slow[0] = x86_jcc(b, CC_E);
-        cold_prev(j, other, x86_len(b), 1, VM_ACC_FETCH);
+        size_t ahit = x86_len(b);
         x86_alu_mi(b, ALU_ADD, R15, LAST(1, n), (int32_t)k);
+        x86_store_imm(b, R15, BMRU(1), 0);
+        cold_pair(j, other, ahit, x86_len(b), 1, VM_ACC_FETCH, k);
         cold_call(j, slow, 1, x86_len(b), (const void *)jit_fetch_group, ji, k, ra, ra);
         return;
     }
@@ -2427,17 +2460,17 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
 /* {==== the engine ====================================================== */
 
 /* The exact mode's search of vm_mem.prev for an access of type acc to the
- * page in rcx, called from blocks' slow paths (COLD_PREV): on a hit, swap
- * the entry with `last`, stamp the one leaving `last`, set `swapped` and
- * return with ZF set; else ZF clear. What vm_mem_access_slow does first,
- * without a helper call (which would spill the cached guest registers).
+ * page in rcx, called from blocks' slow paths (COLD_PAIR): on a hit, bring
+ * the entry into `last`, move the pair's older entry out to its slot,
+ * stamped (as vm_mem_access_slow does), and return with ZF set; else ZF
+ * clear. No helper call (which would spill the cached guest registers).
  * Clobbers rax and xmm0 only. */
 static void emit_prev_stub(x86_buf *b, struct jit *j, int acc)
 {
     int k = acc == VM_ACC_FETCH;
     j->prev_stub[acc] = x86_len(b);
-    size_t found[VM_RECENT - 1], miss[VM_RECENT - 1];
-    for (int i = 0; i < VM_RECENT - 1; i++) {
+    size_t found[VM_RECENT - 2], miss[VM_RECENT - 2];
+    for (int i = 0; i < VM_RECENT - 2; i++) {
         x86_alu_rm(b, ALU_CMP, RCX, R15, PREV(k, i, vpn));
         size_t next = x86_jcc(b, CC_NE);
         x86_test_mi8(b, R15, PREV(k, i, ok), (uint8_t)(1u << acc));
@@ -2446,22 +2479,36 @@ static void emit_prev_stub(x86_buf *b, struct jit *j, int acc)
         found[i] = x86_jmp(b);
         x86_patch_rel32(b, next, x86_len(b));
     }
-    for (int i = 0; i < VM_RECENT - 1; i++) x86_patch_rel32(b, miss[i], x86_len(b));
+    for (int i = 0; i < VM_RECENT - 2; i++) x86_patch_rel32(b, miss[i], x86_len(b));
     x86_alu_rr(b, ALU_OR, RSP, RSP, 1); /* ZF clear: rsp is not 0 */
     x86_ret(b);
-    for (int i = 0; i < VM_RECENT - 1; i++) x86_patch_rel32(b, found[i], x86_len(b));
+    for (int i = 0; i < VM_RECENT - 2; i++) x86_patch_rel32(b, found[i], x86_len(b));
     x86_push(b, RDX);
+    x86_cmp_mi(b, R15, BMRU(k), 0, 8);
+    size_t b_newer = x86_jcc(b, CC_NE);
+    /* `last` is newer: slot <- second, second <- last, last <- slot */
+    for (int32_t o = 0; o < (int32_t)sizeof(struct vm_last); o += 8) {
+        x86_load64(b, RDX, RAX, o);
+        x86_movq_xm(b, 0, R15, SECOND(k, vpn) + o);
+        x86_movq_mx(b, RAX, o, 0);
+        x86_movq_xm(b, 0, R15, LAST(k, vpn) + o);
+        x86_movq_mx(b, R15, SECOND(k, vpn) + o, 0);
+        x86_store64(b, R15, LAST(k, vpn) + o, RDX);
+    }
+    size_t done = x86_jmp(b);
+    x86_patch_rel32(b, b_newer, x86_len(b));
+    /* `second` is newer: slot <-> last */
     for (int32_t o = 0; o < (int32_t)sizeof(struct vm_last); o += 8) {
         x86_load64(b, RDX, RAX, o);
         x86_movq_xm(b, 0, R15, LAST(k, vpn) + o);
-        x86_store64(b, R15, LAST(k, vpn) + o, RDX);
         x86_movq_mx(b, RAX, o, 0);
+        x86_store64(b, R15, LAST(k, vpn) + o, RDX);
     }
+    x86_patch_rel32(b, done, x86_len(b));
     x86_load64(b, RDX, R15, CLOCK(k));
     x86_alu_ri(b, ALU_ADD, RDX, 1, 1);
     x86_store64(b, R15, CLOCK(k), RDX);
     x86_store64(b, RAX, (int32_t)offsetof(struct vm_last, stamp), RDX);
-    x86_store_imm(b, R15, SWAPPED(k), 1);
     x86_pop(b, RDX);
     x86_alu_rr(b, ALU_CMP, RAX, RAX, 1); /* ZF set */
     x86_ret(b);

@@ -353,32 +353,39 @@ void vm_mem_free(vm_mem *m)
     free(m);
 }
 
-/* No `last` and `prev` pages (their hits must have been parked). */
+#define NPREV (VM_RECENT - 2)
+
+static void forget(struct vm_last *r)
+{
+    r->vpn = ~0ull;
+    r->idx = -1;
+}
+
+/* No recent pages (their hits must have been parked). */
 static void forget_recent(vm_mem *m)
 {
     for (int k = 0; k < 2; k++) {
-        m->last[k].vpn = ~0ull;
-        m->last[k].idx = -1;
-        for (int i = 0; i < VM_RECENT - 1; i++) {
-            m->prev[k][i].vpn = ~0ull;
-            m->prev[k][i].idx = -1;
-        }
+        forget(&m->last[k]);
+        forget(&m->second[k]);
+        m->b_mru[k] = 0;
+        for (int i = 0; i < NPREV; i++) forget(&m->prev[k][i]);
     }
 }
 
-/* Move the repeat hits of the current `last` and `prev` entries to the
- * pending counters (done on every slow-path access). */
+static inline void park(vm_mem *m, int k, struct vm_last *r)
+{
+    m->pending[k][r->size] += r->n;
+    r->n = 0;
+}
+
+/* Move the repeat hits of the recent entries to the pending counters (done
+ * on every slow-path access, after replay, which reads them). */
 static inline void park_hits(vm_mem *m, int k)
 {
-    struct vm_last *l = &m->last[k];
-    m->pending[k][l->size] += l->n;
-    l->n = 0;
-    if (!m->swapped[k]) return; /* no `prev` entry was hit */
-    for (int i = 0; i < VM_RECENT - 1; i++) {
-        struct vm_last *p = &m->prev[k][i];
-        m->pending[k][p->size] += p->n;
-        p->n = 0;
-    }
+    park(m, k, &m->last[k]);
+    if (!m->multi) return;
+    park(m, k, &m->second[k]);
+    for (int i = 0; i < NPREV; i++) park(m, k, &m->prev[k][i]);
 }
 
 static void policy_hit(vm_tlb *t, int idx)
@@ -388,40 +395,51 @@ static void policy_hit(vm_tlb *t, int idx)
     t->policy->hit(t->pstate + (size_t)set * t->pbytes, t->ways, idx - set * t->ways, &t->ctx);
 }
 
-/* The policy updates of the hits on `prev` and `last` since the last slow
- * access: one per entry hit since, in the order of their last hits (struct
- * vm_last). Entries not hit since keep their places, older than all of
- * those: they were not `last` since, so their stamps are older than
- * `replayed` (the clock when the model last saw everything). The entries
- * are where they were: only a slow access changes the L1, and it replays
- * first. Call after park_hits (which needs `swapped`). */
+/* The policy updates of the hits on the recent entries since the last slow
+ * access: one per entry hit since (n > 0: hits are parked at every slow
+ * access), in the order of their last hits (struct vm_last): the `prev`
+ * entries by stamp (each was the older of the pair when it left, and every
+ * entry that left later, or is in the pair now, was hit after it), then the
+ * pair's older and newer entry. Entries not hit since keep their places,
+ * older than all of those. The entries are where they were: only a slow
+ * access changes the L1, and it replays first. */
 static void replay(vm_mem *m, int k)
 {
-    if (!m->swapped[k]) return;
-    m->swapped[k] = 0;
+    if (!m->multi) return; /* `last` only: hits on the newest entry change nothing */
     vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
-    const struct vm_last *order[VM_RECENT - 1];
+    const struct vm_last *order[NPREV];
     int n = 0;
-    for (int i = 0; i < VM_RECENT - 1; i++) { /* insertion sort by stamp */
+    for (int i = 0; i < NPREV; i++) { /* insertion sort by stamp */
         const struct vm_last *p = &m->prev[k][i];
-        if (p->idx < 0 || p->stamp <= m->replayed[k]) continue;
+        if (p->idx < 0 || !p->n) continue; /* not hit since */
         int j = n++;
         for (; j > 0 && order[j - 1]->stamp > p->stamp; j--) order[j] = order[j - 1];
         order[j] = p;
     }
     for (int i = 0; i < n; i++) policy_hit(l1, order[i]->idx);
-    if (m->last[k].idx >= 0) policy_hit(l1, m->last[k].idx);
-    m->replayed[k] = m->clock[k];
+    const struct vm_last *newer = m->b_mru[k] ? &m->second[k] : &m->last[k];
+    const struct vm_last *older = m->b_mru[k] ? &m->last[k] : &m->second[k];
+    if (older->idx >= 0 && older->n) policy_hit(l1, older->idx);
+    if (newer->idx >= 0 && newer->n) policy_hit(l1, newer->idx);
 }
 
 void vm_mem_policy_changed(vm_mem *m)
 {
     vm_tlb *i = m->tlb ? m->tlb->lv[VM_TLB_L1I] : NULL, *d = m->tlb ? m->tlb->lv[VM_TLB_L1D] : NULL;
-    m->multi = m->exact && !m->nshadows && i && d && i != d &&
-               vm_tlb_policy_order_only(i->policy) && vm_tlb_policy_order_only(d->policy);
-    if (!m->multi) /* their hits stay in n, parked later */
-        for (int k = 0; k < 2; k++)
-            for (int j = 0; j < VM_RECENT - 1; j++) m->prev[k][j].vpn = ~0ull;
+    int multi = m->exact && !m->nshadows && i && d && i != d &&
+                vm_tlb_policy_order_only(i->policy) && vm_tlb_policy_order_only(d->policy);
+    if (!multi && m->multi) /* statistics were synced: no hits wait */
+        for (int k = 0; k < 2; k++) {
+            if (m->b_mru[k]) { /* `last` must be the newest */
+                struct vm_last t = m->last[k];
+                m->last[k] = m->second[k];
+                m->second[k] = t;
+                m->b_mru[k] = 0;
+            }
+            forget(&m->second[k]);
+            for (int j = 0; j < NPREV; j++) forget(&m->prev[k][j]);
+        }
+    m->multi = multi;
 }
 
 /* Is the L1 entry of r still r's page? */
@@ -432,37 +450,56 @@ static int in_l1(const vm_tlb *l1, const struct vm_last *r)
     return e->valid && e->size == r->size && e->tag == r->vpn >> (9 * r->size);
 }
 
-/* After a slow access of kind k made `last` a new page: the old `last`
- * (saved in *old) joins `prev`, in a free slot or the oldest one's; if
- * the L1 lost entries (`changed`: an eviction or a flush), the ones it
- * lost leave. */
-static void shift_recent(vm_mem *m, int k, const struct vm_last *old, int changed)
+/* A slow access of kind k made page *e the newest one: it takes its place
+ * in the pair (the older one's, which moves to `prev`, stamped, in a free
+ * slot or the oldest one's), or only `last` without `multi`. If the L1 lost
+ * entries (`changed`: an eviction or a flush), the ones it lost leave. */
+static void pair_enter(vm_mem *m, int k, const struct vm_last *e, int changed)
 {
-    struct vm_last *l = &m->last[k];
-    if (m->multi && old->vpn != l->vpn) { /* else the same page (a store made it dirty) */
-        vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
-        struct vm_last *slot = NULL;
-        for (int i = 0; i < VM_RECENT - 1; i++) {
-            struct vm_last *p = &m->prev[k][i];
-            if (p->idx >= 0 && (p->vpn == l->vpn || (changed && !in_l1(l1, p))))
-                p->idx = -1; /* now `last`, or evicted */
-            if (p->idx < 0) p->vpn = ~0ull;
-            if (!slot || (slot->idx >= 0 && (p->idx < 0 || p->stamp < slot->stamp))) slot = p;
-        }
-        if (old->vpn != ~0ull && old->ok && (!changed || in_l1(l1, old))) {
-            *slot = *old;
-            slot->stamp = ++m->clock[k];
-        }
+    if (!m->multi) {
+        m->last[k] = *e;
+        m->b_mru[k] = 0;
+        return;
     }
-    m->replayed[k] = m->clock[k]; /* the model has seen everything */
+    vm_tlb *l1 = m->tlb->lv[k ? VM_TLB_L1I : VM_TLB_L1D];
+    struct vm_last *newer = m->b_mru[k] ? &m->second[k] : &m->last[k];
+    struct vm_last *older = m->b_mru[k] ? &m->last[k] : &m->second[k];
+    if (changed) {
+        if (!in_l1(l1, newer)) forget(newer);
+        if (!in_l1(l1, older)) forget(older);
+        for (int i = 0; i < NPREV; i++)
+            if (!in_l1(l1, &m->prev[k][i])) forget(&m->prev[k][i]);
+    }
+    for (int i = 0; i < NPREV; i++) /* one place per page */
+        if (m->prev[k][i].vpn == e->vpn) forget(&m->prev[k][i]);
+    struct vm_last *slot;
+    if (e->vpn == newer->vpn)
+        slot = newer;
+    else if (e->vpn == older->vpn || older->vpn == ~0ull)
+        slot = older;
+    else if (newer->vpn == ~0ull)
+        slot = newer;
+    else { /* the older one leaves the pair */
+        struct vm_last *p = &m->prev[k][0];
+        for (int i = 1; i < NPREV; i++)
+            if (p->idx >= 0 && (m->prev[k][i].idx < 0 || m->prev[k][i].stamp < p->stamp))
+                p = &m->prev[k][i];
+        if (older->ok) {
+            *p = *older;
+            p->stamp = ++m->clock[k];
+        }
+        slot = older;
+    }
+    *slot = *e;
+    m->b_mru[k] = slot == &m->second[k];
 }
 
 void vm_mem_sync_stats(vm_mem *m)
 {
     if (!m->tlb) return;
     for (int k = 0; k < 2; k++) {
-        park_hits(m, k);
         replay(m, k);
+        park_hits(m, k);
         int acc = k ? VM_ACC_FETCH : VM_ACC_READ;
         for (int sz = 0; sz < 4; sz++) {
             uint64_t n = m->pending[k][sz];
@@ -811,17 +848,28 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     /* fast and bare modes: a store to the watched page translated last is
      * served here, as the translation cache would (it cannot hold the page) */
     if (acc == VM_ACC_WRITE && m->wtc.vpn == vpn) return (void *)(uintptr_t)(va + m->wtc.addend);
-    if (m->exact) { /* a page used before the last one: swap them, replay later */
+    if (m->exact && m->multi) { /* the pair's other page, or an older one */
         int k = acc == VM_ACC_FETCH;
-        for (int i = 0; i < VM_RECENT - 1; i++) {
+        struct vm_last *b = &m->second[k], *a = &m->last[k];
+        if (b->vpn == vpn && (b->ok >> acc) & 1) {
+            b->n++;
+            m->b_mru[k] = 1;
+            return (void *)(uintptr_t)(va + b->addend);
+        }
+        for (int i = 0; i < NPREV; i++) {
             struct vm_last *p = &m->prev[k][i];
-            if (p->vpn == vpn && (p->ok >> acc) & 1) {
+            if (p->vpn == vpn && (p->ok >> acc) & 1) { /* into `last`; the pair's older one out */
                 struct vm_last t = *p;
-                *p = m->last[k];
+                if (m->b_mru[k]) { /* `second` is newer: `last` leaves */
+                    *p = *a;
+                } else { /* `last` is newer: `second` leaves, `last` moves there */
+                    *p = *b;
+                    *b = *a;
+                }
                 p->stamp = ++m->clock[k];
-                m->last[k] = t;
-                m->last[k].n++;
-                m->swapped[k] = 1;
+                *a = t;
+                a->n++;
+                m->b_mru[k] = 0;
                 return (void *)(uintptr_t)(va + t.addend);
             }
         }
@@ -841,10 +889,9 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
     } else {
         int kind = acc == VM_ACC_FETCH;
         if (m->exact) {
-            park_hits(m, kind);
             replay(m, kind);
+            park_hits(m, kind);
         }
-        struct vm_last old = m->last[kind];
         vm_tlb *l1 = m->tlb->lv[kind ? VM_TLB_L1I : VM_TLB_L1D];
         uint64_t lost = l1 ? l1->st.evictions + l1->st.flushes : 0;
         if (m->use_hot && l1) {
@@ -862,15 +909,12 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
                 l1->ctx.set = set;
                 l1->policy->hit(l1->pstate + (size_t)set * l1->pbytes, l1->ways, hs->idx - set * l1->ways,
                                 &l1->ctx);
-                struct vm_last *l = &m->last[kind];
-                l->vpn = vpn;
-                l->addend = hs->addend;
-                l->ok = (m->short_sizes[kind] >> e->size) & 1
-                            ? last_ok(m, vpn, kind, ok_bits(e->pte, kind))
-                            : 0;
-                l->size = e->size;
-                l->idx = hs->idx;
-                shift_recent(m, kind, &old, 0);
+                struct vm_last r = {
+                    .vpn = vpn, .addend = hs->addend, .size = e->size, .idx = hs->idx};
+                r.ok = (m->short_sizes[kind] >> e->size) & 1
+                           ? last_ok(m, vpn, kind, ok_bits(e->pte, kind))
+                           : 0;
+                pair_enter(m, kind, &r, 0);
                 return (void *)(uintptr_t)(va + hs->addend);
             }
         }
@@ -893,15 +937,12 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
             hs->idx = l1->last_idx;
         }
         if (m->exact) {
-            struct vm_last *l = &m->last[kind];
-            l->vpn = vpn;
-            l->addend = host_page - (vpn << VM_PAGE_SHIFT);
-            l->ok =
+            struct vm_last r = {
+                .vpn = vpn, .addend = host_page - (vpn << VM_PAGE_SHIFT), .size = size};
+            r.ok =
                 (m->short_sizes[kind] >> size) & 1 ? last_ok(m, vpn, kind, ok_bits(pte, kind)) : 0;
-            l->size = size;
-            l->n = 0;
-            l->idx = l1 && (l1->sizes >> size & 1) ? l1->last_idx : -1;
-            shift_recent(m, kind, &old, !l1 || l1->st.evictions + l1->st.flushes != lost);
+            r.idx = l1 && (l1->sizes >> size & 1) ? l1->last_idx : -1;
+            pair_enter(m, kind, &r, !l1 || l1->st.evictions + l1->st.flushes != lost);
             return (void *)(host_page + (va & VM_PAGE_MASK));
         }
         if (acc == VM_ACC_WRITE && !(pte & PTE_D)) /* not cacheable for stores yet */
@@ -1016,7 +1057,8 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
      * every cached write translation */
     uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
     if (m->last[0].vpn >= first && m->last[0].vpn <= last) m->last[0].vpn = ~0ull;
-    for (int i = 0; i < VM_RECENT - 1; i++)
+    if (m->second[0].vpn >= first && m->second[0].vpn <= last) m->second[0].vpn = ~0ull;
+    for (int i = 0; i < NPREV; i++)
         if (m->prev[0][i].vpn >= first && m->prev[0][i].vpn <= last) m->prev[0][i].vpn = ~0ull;
     for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
     for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;

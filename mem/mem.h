@@ -96,20 +96,24 @@ struct vm_tcache_entry {
  * mode: vpn, host addend, which access types it allows, and hits not yet
  * credited to the TLB model.
  *
- * `prev` holds the VM_RECENT - 1 pages used before `last`, so that code
- * moving between a few pages (stack, heap, source and destination of a
- * copy; caller and callee) stays off the model's slow path: `last` and
- * `prev` are the most recently used distinct pages of the kind that are
- * still in the L1. Between two slow accesses only their entries are hit, so
- * a policy whose state depends only on the order of each entry's last hit
+ * The exact mode keeps the VM_RECENT most recently used distinct pages of
+ * each kind that are still in the L1 out of the model's slow path, so that
+ * code moving between a few pages (stack, heap, source and destination of a
+ * copy; caller and callee) does not reach the model: a pair, `last` (tested
+ * first, inline) and `second` (tested next, also inline in the JIT), with
+ * `b_mru` telling which of the two was hit last; and `prev`, the older ones.
+ * Between two slow accesses only these entries are hit, so a policy whose
+ * state depends only on the order of each entry's last hit
  * (vm_tlb_policy_order_only) ends in the state it would have after one hit
- * on each, in the order of their last hits. The order: `last` is the most
- * recent; a `prev` entry's last hit ended when it stopped being `last`,
- * which is when it got its `stamp` (from `clock`). A hit on a `prev` entry
- * swaps it with `last`, stamps the one leaving `last` and sets `swapped`;
- * the next slow access (or vm_mem_sync_stats) replays the hits before the
- * model does anything else. On only when `multi` (exact, no shadow TLBs,
- * split L1s, built-in policies); otherwise every prev.vpn stays ~0. */
+ * on each entry hit since (n > 0), in the order of their last hits; the
+ * next slow access (or vm_mem_sync_stats) replays those before the model
+ * does anything else. The order: every `prev` entry is older than both of
+ * the pair; among the `prev` entries hit since, the order in which they
+ * left the pair (their `stamp`, from `clock`: each left as the older of
+ * the pair); of the pair, `b_mru` says. A hit on a `prev` entry brings it into `last` and moves the
+ * pair's older entry out to its place (stamped). On only when `multi`
+ * (exact, no shadow TLBs, split L1s, built-in policies); otherwise only
+ * `last` is used and every other vpn stays ~0. */
 #define VM_RECENT 8
 struct vm_last {
     uint64_t vpn;
@@ -134,11 +138,11 @@ struct vm_hot {
 typedef struct vm_mem {
     int exact;                 /* paged space in exact mode: use `last` */
     struct vm_last last[2];
-    struct vm_last prev[2][VM_RECENT - 1]; /* the pages used before `last`, per kind */
+    struct vm_last second[2]; /* the pair's other entry, per kind */
+    uint64_t b_mru[2];        /* `second` was hit after `last` (a qword: the JIT stores it) */
+    struct vm_last prev[2][VM_RECENT - 2]; /* older pages, per kind */
     uint64_t clock[2];                     /* stamps of `prev` */
-    uint64_t replayed[2];                  /* clock when the model had seen every hit */
-    uint64_t swapped[2]; /* a `prev` hit since the last replay (a qword: the JIT stores it) */
-    int multi;           /* `prev` in use */
+    int multi;                             /* `second` and `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
     struct vm_tcache_entry btc[2][VM_BTC_SIZE];   /* read, write: 2 MiB regions */
     uint64_t bare_region[64];                     /* bare: regions found not uniform (+1; 0 none) */
@@ -237,6 +241,7 @@ static inline void *vm_mem_ptr(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
         struct vm_last *l = &m->last[acc == VM_ACC_FETCH];
         if (__builtin_expect(l->vpn == vpn && (l->ok >> acc) & 1, 1)) {
             l->n++;
+            m->b_mru[acc == VM_ACC_FETCH] = 0;
             return (void *)(uintptr_t)(va + l->addend);
         }
         return vm_mem_access_slow(m, va, acc, f);
@@ -254,7 +259,7 @@ static inline void *vm_mem_ptr(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
  * lie on the same page with one call (exact: each would be a repeat hit). */
 static inline void vm_mem_fetch_repeat(vm_mem *m, uint64_t n)
 {
-    if (m->exact) m->last[1].n += n;
+    if (m->exact) (m->b_mru[1] ? &m->second[1] : &m->last[1])->n += n; /* the page fetched last */
 }
 
 /* Copy between guest and host memory across pages (syscalls, loader, slow

@@ -50,7 +50,8 @@ static void mem_hit_events(vm_tracer *t, vm_mem *mem, int on)
             t->saved_short[k] = mem->short_sizes[k];
             mem->short_sizes[k] = 0;
             mem->last[k].ok = 0; /* pending hits: parked by the next slow access */
-            for (int i = 0; i < VM_RECENT - 1; i++) mem->prev[k][i].ok = 0;
+            mem->second[k].ok = 0;
+            for (int i = 0; i < VM_RECENT - 2; i++) mem->prev[k][i].ok = 0;
         }
         t->saved_use_hot = mem->use_hot;
         mem->use_hot = 0;

@@ -443,7 +443,8 @@ static vm_mem *recent_space(const char *tlb, int how)
     if (how >= 1) { /* no `prev` */
         m->multi = 0;
         for (int k = 0; k < 2; k++)
-            for (int i = 0; i < VM_RECENT - 1; i++) m->prev[k][i].vpn = ~0ull;
+            for (int i = 0; i < VM_RECENT - 2; i++) m->prev[k][i].vpn = ~0ull;
+        for (int k = 0; k < 2; k++) m->second[k].vpn = ~0ull;
     }
     if (how == 2) { /* no shortcut at all: every access reaches the model */
         m->short_sizes[0] = m->short_sizes[1] = 0;
