@@ -699,6 +699,18 @@ struct cold {
 #define MAX_COLD                                                                                   \
     (5 * VM_BLOCK_MAX) /* a fetch group, a helper and a NaN per instruction, two with prev */
 
+/* A new slow path of the given kind, branched to from the rel32 field at
+ * `from`, rejoining the fast path at `resume` (where it does). */
+static struct cold *cold_add(struct jit *j, int kind, size_t from, size_t resume)
+{
+    struct cold *c = &j->cold[j->ncold++];
+    c->kind = kind;
+    c->nfrom = 1;
+    c->from[0] = from;
+    c->resume = resume;
+    return c;
+}
+
 static void cold_call(struct jit *j, const size_t *from, int nfrom, size_t resume, const void *fn,
                       const struct jinsn *ji, uint64_t k, const struct ra *s0, const struct ra *s1)
 {
@@ -716,11 +728,7 @@ static void cold_call(struct jit *j, const size_t *from, int nfrom, size_t resum
 
 static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_t nanval)
 {
-    struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_NAN;
-    c->nfrom = 1;
-    c->from[0] = from;
-    c->resume = resume;
+    struct cold *c = cold_add(j, COLD_NAN, from, resume);
     c->xmm = xmm;
     c->nanval = nanval;
 }
@@ -731,11 +739,7 @@ static void cold_nan(struct jit *j, size_t from, size_t resume, int xmm, uint64_
  * registered after it. */
 static void cold_big(struct jit *j, size_t from, size_t resume, int acc, int size)
 {
-    struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_BIG;
-    c->nfrom = 1;
-    c->from[0] = from;
-    c->resume = resume;
+    struct cold *c = cold_add(j, COLD_BIG, from, resume);
     c->acc = acc;
     c->k = (uint64_t)size;
 }
@@ -750,11 +754,7 @@ static void cold_big(struct jit *j, size_t from, size_t resume, int acc, int siz
 static void cold_pair(struct jit *j, size_t from, size_t ahit, size_t after, int kind, int acc,
                       uint64_t k)
 {
-    struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_PAIR;
-    c->nfrom = 1;
-    c->from[0] = from;
-    c->resume = after;
+    struct cold *c = cold_add(j, COLD_PAIR, from, after);
     c->resume2 = ahit;
     c->acc = kind | acc << 1;
     c->k = k;
@@ -764,10 +764,7 @@ static void cold_pair(struct jit *j, size_t from, size_t ahit, size_t after, int
 static void cold_exit(struct jit *j, size_t from, const struct ra *s0, uint64_t target,
                       uint32_t retired)
 {
-    struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_EXIT;
-    c->nfrom = 1;
-    c->from[0] = from;
+    struct cold *c = cold_add(j, COLD_EXIT, from, 0);
     c->s0 = *s0;
     c->k = target;
     c->retired = retired;
@@ -777,10 +774,7 @@ static void cold_exit(struct jit *j, size_t from, const struct ra *s0, uint64_t 
  * emit_block): from state *s0, skipping `skipped` instructions. */
 static void cold_fwd(struct jit *j, size_t from, const struct ra *s0, uint32_t k, uint32_t skipped)
 {
-    struct cold *c = &j->cold[j->ncold++];
-    c->kind = COLD_FWD;
-    c->nfrom = 1;
-    c->from[0] = from;
+    struct cold *c = cold_add(j, COLD_FWD, from, 0);
     c->s0 = *s0;
     c->k = k;
     c->retired = skipped;
@@ -1093,6 +1087,29 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
 }
 
+/* feq/flt/fle: rd = the comparison of x1 and x2 (single: prefix 0, double:
+ * 0x66). ucomis[sd] raises invalid on signalling NaNs only (feq), comis[sd]
+ * on any NaN (flt, fle); unordered is false. */
+static void emit_fcmp(x86_buf *b, struct ra *ra, const vm_rv_insn *d, uint8_t prefix, int eq,
+                      int lt, int x1, int x2)
+{
+    int t = rdst(ra, d->rd, RAX);
+    if (eq) {
+        x86_sse_rr(b, prefix, 0x2e, x1, x2); /* ucomis[sd] */
+        x86_setcc_zx(b, CC_E, RAX);
+        x86_byte(b, 0x0f);
+        x86_byte(b, 0x9b);
+        x86_byte(b, 0xc1); /* setnp cl */
+        x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
+        x86_alu_ri(b, ALU_AND, RAX, 1, 0);
+        t = RAX;
+    } else {
+        x86_sse_rr(b, prefix, 0x2f, x2, x1); /* comis[sd] rs2, rs1 */
+        x86_setcc_zx(b, lt ? CC_A : CC_AE, t);
+    }
+    rput(b, ra, d->rd, t);
+}
+
 /* Native SSE2 for the common double-precision operations, when the rounding
  * mode is round-to-nearest-even (the rm field, or frm at run time for the
  * dynamic rm: checked, the helper runs the other modes). MXCSR is RNE and
@@ -1400,19 +1417,7 @@ static int emit_fps(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn
         emit_boxchk2(b, ra, d, 2, slow, &ns);
         int x1 = fget(b, ra, d->rs1, 0);
         int x2 = fget(b, ra, d->rs2, 1);
-        int t = rdst(ra, d->rd, RAX);
-        if (d->op == VM_RV_FEQ_S) {
-            x86_sse_rr(b, 0, 0x2e, x1, x2); /* ucomiss: signals on sNaN only */
-            x86_setcc_zx(b, CC_E, RAX);
-            x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
-            x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
-            x86_alu_ri(b, ALU_AND, RAX, 1, 0);
-            t = RAX;
-        } else {
-            x86_sse_rr(b, 0, 0x2f, x2, x1); /* comiss rs2, rs1: signals on any NaN */
-            x86_setcc_zx(b, d->op == VM_RV_FLT_S ? CC_A : CC_AE, t);
-        }
-        rput(b, ra, d->rd, t);
+        emit_fcmp(b, ra, d, 0, d->op == VM_RV_FEQ_S, d->op == VM_RV_FLT_S, x1, x2);
         if (ns) cold_call(j, slow, ns, x86_len(b), (const void *)jit_helper, ji, 0, &s0, ra);
         return 1;
     }
@@ -1578,19 +1583,7 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
     int x1 = fget(b, ra, d->rs1, 0);
     if (cmp) {
         int x2 = fget(b, ra, d->rs2, 1);
-        int t = rdst(ra, d->rd, RAX);
-        if (d->op == VM_RV_FEQ_D) {
-            x86_sse_rr(b, 0x66, 0x2e, x1, x2); /* ucomisd */
-            x86_setcc_zx(b, CC_E, RAX);
-            x86_byte(b, 0x0f); x86_byte(b, 0x9b); x86_byte(b, 0xc1); /* setnp cl */
-            x86_alu_rr(b, ALU_AND, RAX, RCX, 0);
-            x86_alu_ri(b, ALU_AND, RAX, 1, 0);
-            t = RAX;
-        } else {
-            x86_sse_rr(b, 0x66, 0x2f, x2, x1); /* comisd rs2, rs1 */
-            x86_setcc_zx(b, d->op == VM_RV_FLT_D ? CC_A : CC_AE, t);
-        }
-        rput(b, ra, d->rd, t);
+        emit_fcmp(b, ra, d, 0x66, d->op == VM_RV_FEQ_D, d->op == VM_RV_FLT_D, x1, x2);
     } else {
         int t;
         if (op == 0x51) {
