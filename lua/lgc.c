@@ -77,7 +77,7 @@ static void lua_policy(void *ud, const vm_gc_policy_input *in, vm_gc_policy_deci
     if (!L || hp->policy_failed) return;
     /* the heap is at index 1 of every safe-point method */
     lua_getiuservalue(L, 1, HUV_POLICY);
-    lua_createtable(L, 0, 16);
+    lua_createtable(L, 0, 24);
     lua_pushstring(L, vm_gc_kind_name(in->collector));
     lua_setfield(L, -2, "collector");
 #define F(k, v) (lua_pushnumber(L, (lua_Number)(v)), lua_setfield(L, -2, k))
@@ -85,6 +85,8 @@ static void lua_policy(void *ud, const vm_gc_policy_input *in, vm_gc_policy_deci
     F("since_switch", in->since_switch);
     F("survival", in->survival);
     F("survival_avg", in->survival_avg);
+    F("survival_min", in->survival_min);
+    F("survival_max", in->survival_max);
     F("last_pause_ns", in->last_pause_ns);
     F("max_pause_ns", in->max_pause_ns);
     F("gc_share", in->gc_share);
@@ -96,14 +98,22 @@ static void lua_policy(void *ud, const vm_gc_policy_input *in, vm_gc_policy_deci
     F("alloc_since_switch", in->alloc_since_switch);
     F("throughput", in->throughput);
 #undef F
-    lua_createtable(L, 0, VM_GC_NKINDS); /* throughput_of[name], tenures_of[name] */
+    /* a boolean, not 0/1: 0 is true in Lua */
+    lua_pushboolean(L, in->out_of_memory != 0);
+    lua_setfield(L, -2, "out_of_memory");
+    /* throughput_of[name], tenures_of[name], out_of_memory_of[name] */
+    lua_createtable(L, 0, VM_GC_NKINDS);
+    lua_createtable(L, 0, VM_GC_NKINDS);
     lua_createtable(L, 0, VM_GC_NKINDS);
     for (int k = 0; k < VM_GC_NKINDS; k++) {
         lua_pushnumber(L, in->throughput_of[k]);
-        lua_setfield(L, -3, vm_gc_kind_name(k));
+        lua_setfield(L, -4, vm_gc_kind_name(k));
         lua_pushinteger(L, in->tenures_of[k]);
+        lua_setfield(L, -3, vm_gc_kind_name(k));
+        lua_pushinteger(L, in->out_of_memory_of[k]);
         lua_setfield(L, -2, vm_gc_kind_name(k));
     }
+    lua_setfield(L, -4, "out_of_memory_of");
     lua_setfield(L, -3, "tenures_of");
     lua_setfield(L, -2, "throughput_of");
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {

@@ -420,6 +420,18 @@ hq:alloc(0, 64)
 hq:collect(true)
 check("policy input", seen and type(seen.throughput_of) == "table" and seen.collections >= 1
       and type(seen.collector) == "string" and seen.tenures_of.marksweep ~= nil, seen)
+-- every field of vm_gc_policy_input (include/vmlab/gc.h), with its Lua type
+for k, t in pairs{collector = "string", collections = "number", since_switch = "number",
+                  survival = "number", survival_avg = "number", survival_min = "number",
+                  survival_max = "number", last_pause_ns = "number", max_pause_ns = "number",
+                  gc_share = "number", alloc_rate = "number", live = "number", heap = "number",
+                  max_heap = "number", pause_target_ns = "number", alloc_since_switch = "number",
+                  throughput = "number", throughput_of = "table", tenures_of = "table",
+                  out_of_memory = "boolean", out_of_memory_of = "table"} do
+  check("policy input field " .. k, seen and type(seen[k]) == t, seen and seen[k])
+end
+check("policy input out_of_memory", seen and seen.out_of_memory == false
+      and seen.out_of_memory_of.generational == 0 and seen.out_of_memory_of.marksweep == 0, seen)
 local hp = vm.gc.heap{collector = "adaptive"}
 hp:set_policy(function() error("policy boom") end)
 local keep = hp:alloc(1, 0)
