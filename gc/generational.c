@@ -49,9 +49,27 @@ static inline bool young(vm_gc_heap *h, const void *p)
     return (const char *)p >= h->m.young_lo && (const char *)p < h->m.young_hi;
 }
 
-/* Map a nursery with `eden` bytes of eden (the nursery must be empty). */
+static void unmap_nursery(vm_gc_heap *h, gen_state *st)
+{
+    if (st->map) {
+        munmap(st->map, st->map_size);
+        gc_commit(h, -(ptrdiff_t)st->map_size);
+    }
+    st->map = st->eden = st->surv[0] = st->surv[1] = st->surv_top = NULL;
+    st->map_size = st->eden_size = st->surv_size = 0;
+    st->cur = 0;
+    h->m.young_lo = h->m.young_hi = NULL;
+    h->m.alloc_cur = h->m.alloc_end = NULL;
+}
+
+/* Map a nursery with `eden` bytes of eden (the nursery must be empty);
+ * 0: none (every allocation goes to the old generation). */
 static int map_nursery(vm_gc_heap *h, gen_state *st, size_t eden)
 {
+    if (!eden) {
+        unmap_nursery(h, st);
+        return 0;
+    }
     eden = (eden + 65535) & ~(size_t)65535;
     if (eden < 65536) eden = 65536;
     size_t surv = h->cfg.promote_age > 1 ? ((eden / 8 + 65535) & ~(size_t)65535) : 0;
@@ -101,8 +119,7 @@ static int gen_init(vm_gc_heap *h, size_t hint, vm_error *err)
 static void gen_destroy(vm_gc_heap *h)
 {
     gen_state *st = h->cs;
-    munmap(st->map, st->map_size);
-    gc_commit(h, -(ptrdiff_t)st->map_size);
+    unmap_nursery(h, st);
     ms_destroy(&st->old);
     gc_vec_free(&st->remset);
     gc_vec_free(&st->scan);
@@ -168,6 +185,7 @@ static void scan_old(vm_gc_heap *h, gen_state *st, vm_gc_ref o)
 static int minor(vm_gc_heap *h, vm_error *err)
 {
     gen_state *st = h->cs;
+    if (!st->map) return 0; /* no nursery (tight heap): nothing young */
     gc_pause_begin(h, "minor");
     size_t used = (size_t)(h->m.alloc_cur - st->eden) + (size_t)(st->surv_top - st->surv[st->cur]);
     int to = st->cur ^ 1;
@@ -236,6 +254,13 @@ static int major(vm_gc_heap *h, vm_error *err)
      * halving the nursery (a tight heap favours a small one) */
     while (h->committed > h->limit && st->eden_size > 65536)
         if (map_nursery(h, st, st->eden_size / 2) < 0) break;
+    /* still over with the smallest nursery: the old generation's blocks fill
+     * the limit, partly free (a non-moving space does not compact), so drop
+     * the nursery and allocate old, as mark-sweep does (the synthetic
+     * mutator at 2x live ran out of memory here). Not under adaptive: there
+     * the allocation fails and the policy moves to mark-sweep, which does
+     * this faster (lazy sweeping, the inline free-list path). */
+    if (h->committed > h->limit && st->map && !h->adaptive) map_nursery(h, st, 0);
     st->old.marked = live;
     gc_set_trigger(h, live + st->map_size);
     gc_survival(h, before, live);
@@ -278,6 +303,7 @@ static void *gen_alloc(vm_gc_heap *h, size_t size, vm_error *err)
                          h->cfg.max_heap, st->old.marked, size);
             return NULL;
         }
+        if (!st->map) return old_alloc(h, size, err); /* the collection dropped the nursery */
     }
     void *p = h->m.alloc_cur;
     h->m.alloc_cur += size;
