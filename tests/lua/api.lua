@@ -432,6 +432,18 @@ for k, t in pairs{collector = "string", collections = "number", since_switch = "
 end
 check("policy input out_of_memory", seen and seen.out_of_memory == false
       and seen.out_of_memory_of.generational == 0 and seen.out_of_memory_of.marksweep == 0, seen)
+-- 100 x 20000 bytes fit a 2 MiB heap under mark-sweep, not beside generational's
+-- smallest nursery: the policy is called with out_of_memory, and its switch lets the
+-- allocation succeed
+local ho = vm.gc.heap{collector = "adaptive", max_heap = 2 << 20, growth = 0}
+local oom
+ho:set_policy(function(s) if s.out_of_memory then oom = s; return "marksweep" end end)
+local big = {}
+for i = 1, 100 do big[i] = ho:alloc(0, 20000) end
+check("policy out_of_memory", #big == 100 and oom and oom.out_of_memory == true
+      and oom.collector == "generational" and oom.out_of_memory_of.generational == 1
+      and ho.collector == "marksweep", oom)
+big = nil
 local hp = vm.gc.heap{collector = "adaptive"}
 hp:set_policy(function() error("policy boom") end)
 local keep = hp:alloc(1, 0)
