@@ -857,6 +857,20 @@ static void emit_cold(x86_buf *b, struct jit *j)
             x86_index(b, RCX);
             x86_load64(b, RAX, R15, BTC(c->acc) + 8);
             x86_index(b, -1);
+            /* and into the page cache, so that the next access to the page
+             * hits inline (tagged by the first byte's page) */
+            x86_mov32(b, RCX, RDX);
+            x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
+            x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
+            x86_index(b, RCX);
+            x86_store64(b, R15, TC(c->acc) + 8, RAX);
+            x86_index(b, -1);
+            x86_mov_rr(b, RAX, RDX);
+            x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+            x86_index(b, RCX);
+            x86_store64(b, R15, TC(c->acc), RAX);
+            x86_load64(b, RAX, R15, TC(c->acc) + 8);
+            x86_index(b, -1);
             size_t back = x86_jmp(b);
             x86_patch_rel32(b, back, c->resume);
             continue;
