@@ -22,36 +22,9 @@
 
 /* {==== memory access =================================================== */
 
-/* The accesses every engine shares (memacc.h), plus the interpreter's
- * fine-grained trace events. */
+/* The accesses every engine shares (memacc.h). */
 #define set_fault vm_eng_set_fault
 #define amo_ptr vm_eng_amo_ptr
-
-/* The events out of line and cold, so that load and store stay small
- * enough to be inlined: with nothing traced they cost one test. */
-__attribute__((noinline, cold)) static void trace_access(vm_hart *h, int write, uint64_t va,
-                                                         unsigned size)
-{
-    if (write) VM_TRACE(h->trace, mem_write, va, vm_trace_paddr(h->mem, va), size);
-    else VM_TRACE(h->trace, mem_read, va, vm_trace_paddr(h->mem, va), size);
-}
-
-/* traced: a constant in each of the two loops (see interp_run) */
-static inline __attribute__((always_inline)) int load(vm_hart *h, int traced, uint64_t va,
-                                                      unsigned size, uint64_t *out)
-{
-    if (vm_eng_load(h, va, size, out)) return -1;
-    if (traced && VM_TRACE_ON(h->trace, mem_read)) trace_access(h, 0, va, size);
-    return 0;
-}
-
-static inline __attribute__((always_inline)) int store(vm_hart *h, int traced, uint64_t va,
-                                                       unsigned size, uint64_t v)
-{
-    if (vm_eng_store(h, va, size, v)) return -1;
-    if (traced && VM_TRACE_ON(h->trace, mem_write)) trace_access(h, 1, va, size);
-    return 0;
-}
 
 /* {==== the interpreter ================================================== */
 
@@ -141,8 +114,14 @@ static inline __attribute__((always_inline)) int interp_loop(void *st, vm_hart *
 #define SET_RD(v) (x[d.rd] = (v))
 #define JUMP(t) (next = (t))
 #define BRANCH(cond) do { if (cond) next = pc + (uint64_t)imm; } while (0)
-#define LOAD(va, size, var) do { if (load(h, traced, (va), (size), &(var))) goto trap; } while (0)
-#define STORE(va, size, val) do { if (store(h, traced, (va), (size), (val))) goto trap; } while (0)
+#define LOAD(va, size, var)                                                                        \
+    do {                                                                                           \
+        if (vm_eng_load_traced(h, traced, (va), (size), &(var))) goto trap;                        \
+    } while (0)
+#define STORE(va, size, val)                                                                       \
+    do {                                                                                           \
+        if (vm_eng_store_traced(h, traced, (va), (size), (val))) goto trap;                        \
+    } while (0)
 #define AMO_PTR(p, va, size, acc) do { if (!((p) = amo_ptr(h, (va), (size), (acc)))) goto trap; } while (0)
 #define TRAP() goto trap
 #define ILLEGAL() goto illegal

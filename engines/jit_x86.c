@@ -263,18 +263,16 @@ static int jit_exec(struct jit *j, const vm_rv_insn *d, uint64_t pc, uint64_t id
 #define SET_RD(v) (x[d->rd] = (v))
 #define JUMP(t) (next = (t))
 #define BRANCH(cond) do { if (cond) next = pc + (uint64_t)d->imm; } while (0)
-#define LOAD(va, size, var)                                                                  \
-    do {                                                                                     \
-        uint64_t va_ = (va);                                                                 \
-        if (vm_eng_load(h, va_, (size), &(var))) goto trap;                                  \
-        VM_TRACE(h->trace, mem_read, va_, vm_trace_paddr(h->mem, va_), (size));              \
+#define LOAD(va, size, var)                                                                        \
+    do {                                                                                           \
+        uint64_t va_ = (va);                                                                       \
+        if (vm_eng_load_traced(h, 1, va_, (size), &(var))) goto trap;                              \
     } while (0)
-#define STORE(va, size, val)                                                                 \
-    do {                                                                                     \
-        uint64_t va_ = (va);                                                                 \
-        if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
-        VM_TRACE(h->trace, mem_write, va_, vm_trace_paddr(h->mem, va_), (size));             \
-        smc |= smc_check(j, va_, (size));                                                    \
+#define STORE(va, size, val)                                                                       \
+    do {                                                                                           \
+        uint64_t va_ = (va);                                                                       \
+        if (vm_eng_store_traced(h, 1, va_, (size), (val))) goto trap;                              \
+        smc |= smc_check(j, va_, (size));                                                          \
     } while (0)
 #define AMO_PTR(p, va, size, acc)                                                            \
     do {                                                                                     \

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "engines/engine.h"
+#include "vmlab/trace.h"
 
 /* Pseudo trap causes of write watches, above every RISC-V cause. */
 enum { VM_TRAP_WATCH_STORE = 0x100, VM_TRAP_WATCH_AMO = 0x101 };
@@ -83,6 +84,30 @@ static inline int vm_eng_store(vm_hart *h, uint64_t va, unsigned size, uint64_t 
 fault:
     vm_eng_set_fault(&h->cpu, VM_ACC_WRITE, &f);
     return -1;
+}
+
+/* The mem_read / mem_write trace events of an access made (engine.c): out
+ * of line and cold, so that the traced accesses below stay small enough to
+ * be inlined; with nothing traced they cost one test. */
+void vm_eng_trace_access(vm_hart *h, int write, uint64_t va, unsigned size);
+
+/* vm_eng_load / vm_eng_store and, when `traced` (a constant where the
+ * caller has an untraced copy of its loop) and the event is on, the event,
+ * after the access as the interpreter orders them. */
+static inline __attribute__((always_inline)) int
+vm_eng_load_traced(vm_hart *h, int traced, uint64_t va, unsigned size, uint64_t *out)
+{
+    if (vm_eng_load(h, va, size, out)) return -1;
+    if (traced && VM_TRACE_ON(h->trace, mem_read)) vm_eng_trace_access(h, 0, va, size);
+    return 0;
+}
+
+static inline __attribute__((always_inline)) int
+vm_eng_store_traced(vm_hart *h, int traced, uint64_t va, unsigned size, uint64_t v)
+{
+    if (vm_eng_store(h, va, size, v)) return -1;
+    if (traced && VM_TRACE_ON(h->trace, mem_write)) vm_eng_trace_access(h, 1, va, size);
+    return 0;
 }
 
 /* Atomics need natural alignment and write permission (even LR does not;

@@ -604,20 +604,18 @@ L_FP: /* F and D computational instructions (some write x registers) */
      * the reference interpreter's order */
 #undef LOAD
 #undef STORE
-#define LOAD(va, size, var)                                                                  \
-    do {                                                                                     \
-        uint64_t tva_ = (va);                                                                \
-        if (vm_eng_load(h, tva_, (size), &(var))) goto trap;                                 \
-        VM_TRACE(h->trace, mem_read, tva_, vm_trace_paddr(h->mem, tva_), (size));            \
+#define LOAD(va, size, var)                                                                        \
+    do {                                                                                           \
+        uint64_t tva_ = (va);                                                                      \
+        if (vm_eng_load_traced(h, 1, tva_, (size), &(var))) goto trap;                             \
     } while (0)
-#define STORE(va, size, val)                                                                 \
-    do {                                                                                     \
-        uint64_t va_ = (va);                                                                 \
-        if (vm_eng_store(h, va_, (size), (val))) goto trap;                                  \
-        VM_TRACE(h->trace, mem_write, va_, vm_trace_paddr(h->mem, va_), (size));             \
-        if (__builtin_expect(vm_codepages_hit(&t->cp, va_, (size)), 0) &&                    \
-            tb_invalidate(t, va_, (size)))                                                   \
-            goto smc_exit;                                                                   \
+#define STORE(va, size, val)                                                                       \
+    do {                                                                                           \
+        uint64_t va_ = (va);                                                                       \
+        if (vm_eng_store_traced(h, 1, va_, (size), (val))) goto trap;                              \
+        if (__builtin_expect(vm_codepages_hit(&t->cp, va_, (size)), 0) &&                          \
+            tb_invalidate(t, va_, (size)))                                                         \
+            goto smc_exit;                                                                         \
     } while (0)
 #define TRACE_INSN()                                                                         \
     do {                                                                                     \
