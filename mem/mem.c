@@ -806,15 +806,17 @@ static inline unsigned last_ok(const vm_mem *m, uint64_t vpn, int kind, unsigned
 
 /* Bare mode: do the 512 pages of vpn's 2 MiB region map to contiguous host
  * memory with one set of flags? (A region a single mapping covers: one host
- * mmap.) Regions found not to are remembered until the mappings change. */
+ * mmap.) The answer is remembered until the mappings change: a page-cache
+ * miss is frequent (ptrchase misses on every step) and the interpreters,
+ * which do not probe the region cache, take this path on every one. */
 static int bare_uniform(vm_mem *m, uint64_t vpn)
 {
     uint64_t region = vpn >> 9, *memo = &m->bare_region[region & 63];
-    if (*memo == region + 1) return 0;
+    if (*memo >> 1 == region + 1) return *memo & 1;
     const uintptr_t *t = leaf(m, region << 9);
     int ok = t && (t[0] & VM_PAGE_PRESENT) && ENTRY_HOST(t[0]) && !(t[0] & VM_PAGE_BEYOND);
     for (int i = 1; ok && i < 512; i++) ok = t[i] == t[0] + ((uintptr_t)i << VM_PAGE_SHIFT);
-    if (!ok) *memo = region + 1;
+    *memo = (region + 1) << 1 | (uint64_t)ok;
     return ok;
 }
 
@@ -835,8 +837,9 @@ static int region_stores_ok(const vm_mem *m, uint64_t vpn)
 
 static void btc_fill(vm_mem *m, uint64_t vpn, int acc, uintptr_t addend)
 {
-    if (acc == VM_ACC_WRITE && !region_stores_ok(m, vpn)) return;
     struct vm_tcache_entry *b = &m->btc[acc][(vpn >> 9) & (VM_BTC_SIZE - 1)];
+    if (b->vpn == vpn >> 9) return; /* there already (region_stores_ok scans 512 pages) */
+    if (acc == VM_ACC_WRITE && !region_stores_ok(m, vpn)) return;
     b->vpn = vpn >> 9;
     b->addend = addend;
 }
@@ -901,14 +904,11 @@ void *vm_mem_access_slow(vm_mem *m, uint64_t va, int acc, vm_mem_fault *f)
             vm_tlb_entry *e = &l1->e[hs->idx];
             if (hs->vpn == vpn && e->valid && e->tag == va >> (12 + 9 * e->size) &&
                 ((ok_bits(e->pte, kind) >> acc) & 1)) {
-                int set = hs->idx / l1->ways;
                 l1->st.accesses++;
                 l1->st.hits++;
                 l1->st.hits_by_size[e->size]++;
                 m->tlb->cycles += m->tlb->cost.l1_hit;
-                l1->ctx.set = set;
-                l1->policy->hit(l1->pstate + (size_t)set * l1->pbytes, l1->ways, hs->idx - set * l1->ways,
-                                &l1->ctx);
+                policy_hit(l1, hs->idx);
                 struct vm_last r = {
                     .vpn = vpn, .addend = hs->addend, .size = e->size, .idx = hs->idx};
                 r.ok = (m->short_sizes[kind] >> e->size) & 1

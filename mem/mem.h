@@ -145,7 +145,7 @@ typedef struct vm_mem {
     int multi;                             /* `second` and `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
     struct vm_tcache_entry btc[2][VM_BTC_SIZE];   /* read, write: 2 MiB regions */
-    uint64_t bare_region[64];                     /* bare: regions found not uniform (+1; 0 none) */
+    uint64_t bare_region[64]; /* bare: (region + 1) << 1 | uniform (bare_uniform); 0 none */
     int mode;                  /* VM_MMU_* */
     /* bare */
     uintptr_t **l1[512];
