@@ -578,7 +578,10 @@ static inline __attribute__((always_inline)) int exec_op(vm_cpu *c, const vm_rv_
 int vm_fpu_exec(vm_cpu *c, const vm_rv_insn *d) { return exec_op(c, d, d->op); }
 
 /* vm_fpu_exec with the op known (fpu.h): the same body, specialised */
-#define VM_FPU_OP_(id) \
-    int vm_fpu_exec_##id(vm_cpu *c, const vm_rv_insn *d) { return exec_op(c, d, VM_RV_##id); }
-VM_FPU_OPS(VM_FPU_OP_)
-#undef VM_FPU_OP_
+#define FPU_OP(id)                                                                                 \
+    int vm_fpu_exec_##id(vm_cpu *c, const vm_rv_insn *d)                                           \
+    {                                                                                              \
+        return exec_op(c, d, VM_RV_##id);                                                          \
+    }
+#include "engines/fpu_ops.h"
+#undef FPU_OP

@@ -298,34 +298,34 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
 #define SEM_OP(id, ...) [VM_RV_##id] = &&L_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
-#define FP_OP(id) [VM_RV_##id] = &&LF_##id,
-        VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#define FPU_OP(id) [VM_RV_##id] = &&LF_##id,
+#include "engines/fpu_ops.h"
+#undef FPU_OP
     };
     static const void *const tab_fastz[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LZ_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
-#define FP_OP(id) [VM_RV_##id] = &&LF_##id,
-        VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#define FPU_OP(id) [VM_RV_##id] = &&LF_##id,
+#include "engines/fpu_ops.h"
+#undef FPU_OP
     };
     static const void *const tab_exact[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LX_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
-#define FP_OP(id) [VM_RV_##id] = &&LXF_##id,
-        VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#define FPU_OP(id) [VM_RV_##id] = &&LXF_##id,
+#include "engines/fpu_ops.h"
+#undef FPU_OP
     };
     /* insn / mem_* tracing: handlers that emit them (both modes) */
     static const void *const tab_trace[VM_RV_NOPS] = {
 #define SEM_OP(id, ...) [VM_RV_##id] = &&LT_##id,
 #include "engines/semantics_ops.h"
 #undef SEM_OP
-#define FP_OP(id) [VM_RV_##id] = &&LTF_##id,
-        VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#define FPU_OP(id) [VM_RV_##id] = &&LTF_##id,
+#include "engines/fpu_ops.h"
+#undef FPU_OP
     };
     uint32_t host_fp = vm_fpu_enter();
     if (vm_hart_fetch_exact(h) != t->exact) { /* the mode changed: rebuild the blocks */
@@ -590,13 +590,13 @@ L_FP: /* F and D computational instructions (some write x registers) */
     if (vm_fpu_exec(c, &s->d)) goto illegal;
     DISPATCH_Z();
     /* each through its own entry point in fpu.c (no dispatch there) */
-#define FP_OP(id)                                                                            \
-    LF_##id : if (vm_fpu_exec_##id(c, &s->d)) goto illegal;                                  \
-    DISPATCH_Z();                                                                            \
-    LXF_##id : FETCH_EXACT();                                                                \
+#define FPU_OP(id)                                                                                 \
+    LF_##id : if (vm_fpu_exec_##id(c, &s->d)) goto illegal;                                        \
+    DISPATCH_Z();                                                                                  \
+    LXF_##id : FETCH_EXACT();                                                                      \
     goto LF_##id;
-    VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#include "engines/fpu_ops.h"
+#undef FPU_OP
 
     /* tracing handlers (blocks translated while insn or mem_* was on): the
      * fetch (exact mode), the insn event, then the body with loads and
@@ -630,11 +630,11 @@ L_FP: /* F and D computational instructions (some write x registers) */
 LT_FP:
     TRACE_INSN();
     goto L_FP;
-#define FP_OP(id)                                                                            \
-    LTF_##id : TRACE_INSN();                                                                 \
+#define FPU_OP(id)                                                                                 \
+    LTF_##id : TRACE_INSN();                                                                       \
     goto LF_##id;
-    VM_FPU_OPS(FP_OP)
-#undef FP_OP
+#include "engines/fpu_ops.h"
+#undef FPU_OP
 L_BLOCK_EXEC: /* block_exec tracing: the block's first slot */
     b = (struct tblock *)((char *)s - offsetof(struct tblock, s)); /* s is slot 0 */
     VM_TRACE(h->trace, block_exec, b->pc, b->n);
