@@ -1,6 +1,7 @@
 /*
- * A small reader of an ELF64 file's symbol table, for debuggers and the Lua
- * module (m:symbols(), m:addr("main"), "break main"). It reads the file, not
+ * The one reader of an ELF64 file's symbol table in libvmlab, for debuggers,
+ * the Lua module (m:symbols(), m:addr("main"), "break main") and the
+ * profiler (trace/symbols.c indexes its functions). It reads the file, not
  * guest memory: .symtab when the file has one, else .dynsym. Addresses are
  * the file's (link-time) values; the caller adds the load bias of a PIE.
  */

@@ -1,13 +1,12 @@
 # lua: the Lua 5.4 module `vmlab` (embedded in vmsh; installed as vmlab.so
 # into Lua's cpath), vmsh's Lua mode and REPL, the examples and their tests.
-EXTRA_DIST += lua/repl.lua lua/vmsh_lua.h lua/repl.h lua/lvmlab.h core/elf_symbols.h
+EXTRA_DIST += lua/repl.lua lua/vmsh_lua.h lua/repl.h lua/lvmlab.h
 
 if HAVE_LUA
 # The module's code, once, in a convenience library: vmsh links it, and
 # vmlab.so is it plus libvmlab_core.
 noinst_LTLIBRARIES += lua/libvmlua.la
-lua_libvmlua_la_SOURCES = lua/lvmlab.c lua/lmachine.c lua/ldecoder.c lua/lgc.c lua/lvmlab.h \
-	core/elf_symbols.c core/elf_symbols.h
+lua_libvmlua_la_SOURCES = lua/lvmlab.c lua/lmachine.c lua/ldecoder.c lua/lgc.c lua/lvmlab.h
 lua_libvmlua_la_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
 
 luacmod_LTLIBRARIES = lua/vmlab.la

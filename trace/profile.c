@@ -171,10 +171,9 @@ vm_profile *vm_profile_new(vm_machine *m, vm_tracer *t, const char *path, uint64
     p->t = t;
     p->sub = -1;
     p->period = period ? period : 1000;
-    uint64_t entry = 0, bias = 0;
-    int pie = 0;
-    if (vm_tsyms_entry(path, &entry, &pie, err)) goto fail;
-    if (pie) {
+    if (vm_tsyms_read(path, &p->syms, err)) goto fail;
+    uint64_t entry = p->syms.elf.entry, bias = 0;
+    if (p->syms.elf.pie) {
         /* the loaded program's AT_ENTRY in the initial stack's auxv */
         uint64_t sp = vm_machine_x(m, 2), v = 0;
         if (!vm_machine_read(m, sp, &v, 8, NULL)) {
@@ -186,7 +185,7 @@ vm_profile *vm_profile_new(vm_machine *m, vm_tracer *t, const char *path, uint64
                 if (kv[0] == 9 /* AT_ENTRY */) bias = kv[1] - entry;
         }
     }
-    if (vm_tsyms_read(path, bias, &p->syms, err)) goto fail;
+    p->syms.bias = bias;
     size_t n = p->syms.n + 1;
     p->self = calloc(n, sizeof *p->self);
     p->incl = calloc(n, sizeof *p->incl);

@@ -4,7 +4,7 @@
  * file; never crash, leak a sanitizer report or hang. Nothing is executed:
  * a fuzzed guest could make arbitrary system calls on the host.
  */
-/* fuzz-sources: core/error.c core/machine.c core/elf.c core/linux.c core/linux_syscall.c engines/engine.c engines/interp.c engines/fpu.c engines/block.c engines/jit_cache.c engines/x86_emit.c mem/mem.c mem/phys.c mem/walk.c mem/tlb.c mem/tlb_lru.c mem/tlb_plru.c mem/tlb_fifo.c mem/tlb_random.c isa/riscv/decode.c isa/riscv/disasm.c isa/x86/decode.c trace/trace.c trace/trace_machine.c trace/tracefile.c trace/profile.c trace/symbols.c trace/lttng_load.c trace/host_time.c */
+/* fuzz-sources: core/error.c core/machine.c core/elf.c core/linux.c core/linux_syscall.c engines/engine.c engines/interp.c engines/fpu.c engines/block.c engines/jit_cache.c engines/x86_emit.c mem/mem.c mem/phys.c mem/walk.c mem/tlb.c mem/tlb_lru.c mem/tlb_plru.c mem/tlb_fifo.c mem/tlb_random.c isa/riscv/decode.c isa/riscv/disasm.c isa/x86/decode.c trace/trace.c trace/trace_machine.c trace/tracefile.c trace/profile.c trace/symbols.c core/elf_symbols.c trace/lttng_load.c trace/host_time.c */
 /* fuzz-linked: engines/threaded.c engines/jit_x86.c */
 #include <stdio.h>
 #include <stdlib.h>
