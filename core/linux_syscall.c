@@ -744,11 +744,25 @@ static int64_t sys_mremap(vm_machine *m, uint64_t *a)
     int flags = (int)a[3];
     if ((old & VM_PAGE_MASK) || !nlen) return -EINVAL;
     if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) return -EINVAL;
-    if (flags & MREMAP_FIXED) return -EINVAL; /* not used by glibc; say so rather than guess */
+    if ((flags & MREMAP_FIXED) && (!(flags & MREMAP_MAYMOVE) || (a[4] & VM_PAGE_MASK)))
+        return -EINVAL;
     if (old >= VM_VA_LIMIT || olen > VM_VA_LIMIT - old) return -EFAULT;
     for (uint64_t p = old; p < old + olen; p += VM_PAGE_SIZE)
         if (!(vm_mem_entry(m->hart.mem, p) & VM_PAGE_PRESENT)) return -EFAULT;
     int prot = (int)(vm_mem_entry(m->hart.mem, old) & 7);
+    if (flags & MREMAP_FIXED) { /* to [na, na + nlen), replacing what is there */
+        uint64_t na = a[4], keep = nlen < olen ? nlen : olen;
+        if (na >= VM_VA_LIMIT || nlen > VM_VA_LIMIT - na || (na < old + olen && old < na + nlen))
+            return -EINVAL;
+        vm_mem_unmap(m->hart.mem, na, nlen);
+        invalidate(m, na, nlen);
+        if (vm_mem_move(m->hart.mem, old, na, keep, NULL)) return -ENOMEM;
+        if (olen > keep) vm_mem_unmap(m->hart.mem, old + keep, olen - keep);
+        if (nlen > keep && vm_mem_map(m->hart.mem, na + keep, nlen - keep, prot, 0, NULL))
+            return -ENOMEM;
+        invalidate(m, old, olen);
+        return (int64_t)na;
+    }
     if (nlen <= olen) {
         if (nlen < olen) {
             vm_mem_unmap(m->hart.mem, old + nlen, olen - nlen);

@@ -118,6 +118,8 @@ struct jit {
     int hit_events;             /* tlb_hit on: every fetch an event, in the interpreter's order */
     int frm_checked;            /* the block being emitted checked frm == RNE at its entry */
     int fma;                    /* the host has FMA3 */
+    uint32_t ldbase;            /* x registers the block being emitted loads from memory */
+    unsigned nsite;             /* the next access site's entry (vm_mem.stc) */
     size_t loop;                /* the block being emitted jumps back to its entry: body offset, or 0 */
     uint64_t loop_pc;           /* that block's pc and length */
     uint32_t loop_n;
@@ -176,6 +178,9 @@ struct jit {
 #define BTC(acc)                                                                                   \
     ((int32_t)(offsetof(vm_mem, btc) +                                                             \
                (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_BTC_SIZE))
+#define STC(acc, i)                                                                                \
+    ((int32_t)(offsetof(vm_mem, stc) +                                                             \
+               ((size_t)(acc) * VM_STC_SIZE + (size_t)(i)) * sizeof(struct vm_tcache_entry)))
 #define TC(acc) ((int32_t)(offsetof(vm_mem, tc) + (size_t)(acc) * sizeof(struct vm_tcache_entry) * VM_TCACHE_SIZE))
 
 /* Integer nanoseconds: no host FP arithmetic may run while the guest's
@@ -677,7 +682,7 @@ static void emit_helper(x86_buf *b, struct jit *j, struct ra *ra, const struct j
  * exact mode's other recent pages (COLD_PAIR) or the 2 MiB translation
  * cache (COLD_BIG): those two rejoin the fast path on a hit and go on to
  * the access's helper call, registered after them, on a miss. */
-enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PAIR, COLD_FWD, COLD_BIG };
+enum { COLD_CALL, COLD_NAN, COLD_EXIT, COLD_PAIR, COLD_FWD, COLD_BIG, COLD_SITE };
 
 struct cold {
     int kind, nfrom;
@@ -690,12 +695,16 @@ struct cold {
     uint32_t retired; /* COLD_EXIT: instructions of the block retired; COLD_FWD: skipped */
     int xmm;        /* COLD_NAN: the result's register */
     uint64_t nanval; /* COLD_NAN: the canonical NaN (double, or boxed single) */
-    int acc;         /* COLD_PAIR: kind (0 data, 1 fetch) | VM_ACC_* << 1; COLD_BIG: VM_ACC_* */
+    int acc;         /* COLD_PAIR: kind (0 data, 1 fetch) | VM_ACC_* << 1; COLD_BIG, COLD_SITE: VM_ACC_* */
+    int areg;        /* COLD_SITE: the access is at areg + adisp; its entry's offset */
+    int32_t adisp, slot;
     struct ra s0, s1;
 };
 
 #define MAX_COLD                                                                                   \
     (5 * VM_BLOCK_MAX) /* a fetch group, a helper and a NaN per instruction, two with prev */
+
+#define NO_BRANCH ((size_t)-1)
 
 /* A new slow path of the given kind, branched to from the rel32 field at
  * `from`, rejoining the fast path at `resume` (where it does). */
@@ -703,7 +712,7 @@ static struct cold *cold_add(struct jit *j, int kind, size_t from, size_t resume
 {
     struct cold *c = &j->cold[j->ncold++];
     c->kind = kind;
-    c->nfrom = 1;
+    c->nfrom = from != NO_BRANCH;
     c->from[0] = from;
     c->resume = resume;
     return c;
@@ -740,6 +749,21 @@ static void cold_big(struct jit *j, size_t from, size_t resume, int acc, int siz
     struct cold *c = cold_add(j, COLD_BIG, from, resume);
     c->acc = acc;
     c->k = (uint64_t)size;
+}
+
+/* An access site's own entry (vm_mem.stc) missed: rdx = the address, then
+ * the 4 KiB translation cache as emit_mem's other probe does, and on a hit
+ * the entry is copied to the site's; a miss goes on to the COLD_BIG
+ * registered after this (with no branch of its own). */
+static void cold_site(struct jit *j, size_t from, size_t resume, int acc, int size, int areg,
+                      int32_t adisp, int32_t slot)
+{
+    struct cold *c = cold_add(j, COLD_SITE, from, resume);
+    c->acc = acc;
+    c->k = (uint64_t)size;
+    c->areg = areg;
+    c->adisp = adisp;
+    c->slot = slot;
 }
 
 /* The exact mode's other recent pages for an access whose page (in rcx) is
@@ -837,6 +861,31 @@ static void emit_cold(x86_buf *b, struct jit *j)
             x86_alu_ri(b, ALU_SUB, R13, (int32_t)c->retired, 1);
             if (back) emit_loop(b, j, &c->s0);
             else emit_goto(b, j, c->k);
+            continue;
+        }
+        if (c->kind == COLD_SITE) {
+            struct cold *big = &j->cold[i + 1];
+            while (big->kind != COLD_BIG) big++;
+            if (c->adisp) x86_lea(b, RDX, c->areg, c->adisp);
+            else if (c->areg != RDX) x86_mov_rr(b, RDX, c->areg);
+            x86_mov32(b, RCX, RDX);
+            x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
+            x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
+            if (c->k > 1) x86_lea(b, RAX, RDX, (int32_t)c->k - 1);
+            else x86_mov_rr(b, RAX, RDX);
+            x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+            x86_index(b, RCX);
+            x86_alu_rm(b, ALU_CMP, RAX, R15, TC(c->acc));
+            x86_index(b, -1);
+            big->from[big->nfrom++] = x86_jcc(b, CC_NE);
+            x86_index(b, RCX);
+            x86_load64(b, RAX, R15, TC(c->acc) + 8);
+            x86_index(b, -1);
+            x86_mov_rr(b, RCX, RDX);
+            x86_alu_ri(b, ALU_AND, RCX, -(int32_t)VM_PAGE_SIZE, 1);
+            x86_store64(b, R15, c->slot, RCX);
+            x86_store64(b, R15, c->slot + 8, RAX);
+            x86_patch_rel32(b, x86_jmp(b), c->resume);
             continue;
         }
         if (c->kind == COLD_BIG) { /* like the 4 KiB probe in emit_mem */
@@ -1019,11 +1068,23 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     int acc = store ? VM_ACC_WRITE : VM_ACC_READ;
     size_t slow[8]; /* (an atomic adds up to 3) */
     int ns = 0;
-    int base = rget(b, ra, d->rs1, RDX);
-    if (d->imm) x86_lea(b, RDX, base, (int32_t)d->imm);
-    else if (base != RDX) x86_mov_rr(b, RDX, base);
-    struct ra s0 = *ra;
     int amo = vm_rv_op_class(d->op) == VM_RV_CLASS_AMO;
+    /* An access whose base register no load of the block writes (a walk
+     * over an array rather than a pointer chase) gets its own entry, which
+     * it hits as long as it stays on one page. */
+    int site = !j->exact && !amo && d->rs1 && !(j->ldbase & (1u << d->rs1));
+    int base = rget(b, ra, d->rs1, RDX);
+    int areg = RDX; /* the access is at [areg + adisp] */
+    int32_t adisp = 0;
+    if (site && base != RDX) {
+        areg = base;
+        adisp = (int32_t)d->imm;
+    } else if (d->imm) {
+        x86_lea(b, RDX, base, (int32_t)d->imm);
+    } else if (base != RDX) {
+        x86_mov_rr(b, RDX, base);
+    }
+    struct ra s0 = *ra;
     if (amo) emit_amo_pre(b, d, size, slow, &ns); /* alignment, SC's reservation */
     if (j->exact) { /* vm_mem_ptr's exact path: the recent pages (mem.h) */
         if (size > 1) {
@@ -1053,6 +1114,16 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         x86_store_imm(b, R15, BMRU(0), 0);
         x86_load64(b, RAX, R15, LAST(0, addend));
         cold_pair(j, other, ahit, x86_len(b), 0, acc, 0);
+    } else if (site) {
+        int32_t slot = STC(acc, j->nsite++ & (VM_STC_SIZE - 1));
+        if (adisp) x86_lea(b, RAX, areg, adisp);
+        else x86_mov_rr(b, RAX, areg);
+        x86_alu_ri(b, ALU_AND, RAX, -(int32_t)VM_PAGE_SIZE | (size - 1), 1);
+        x86_alu_rm(b, ALU_CMP, RAX, R15, slot);
+        size_t miss = x86_jcc(b, CC_NE);
+        x86_load64(b, RAX, R15, slot + 8);
+        cold_site(j, miss, x86_len(b), acc, size, areg, adisp, slot);
+        cold_big(j, NO_BRANCH, x86_len(b), acc, size);
     } else {
         /* the translation cache (fast and bare modes), indexed by the
          * access's first page and compared with its last: an access that
@@ -1072,6 +1143,18 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     }
     if (amo) {
         emit_amo_access(b, ra, d, size);
+    } else if (store && fp && size == 8 && ra->fhost[d->rs2] >= 0 &&
+               (ra->fvalid & (1u << d->rs2))) {
+        x86_index(b, areg);
+        x86_movq_mx(b, RAX, adisp, ra->fhost[d->rs2]);
+        x86_index(b, -1);
+    } else if (!store && fp && size == 8 && ra->fhost[d->rd] >= 0) {
+        x86_index(b, areg);
+        x86_movq_xm(b, ra->fhost[d->rd], RAX, adisp);
+        x86_index(b, -1);
+        ra->fboxed &= ~(1u << d->rd);
+        ra->fvalid |= 1u << d->rd;
+        ra->fdirty |= 1u << d->rd;
     } else if (store) {
         int v;
         if (fp) {
@@ -1080,13 +1163,13 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         } else {
             v = rget(b, ra, d->rs2, RCX);
         }
-        x86_index(b, RDX);
-        x86_store_n(b, RAX, 0, v, size);
+        x86_index(b, areg);
+        x86_store_n(b, RAX, adisp, v, size);
         x86_index(b, -1);
     } else {
         int t = fp ? RAX : rdst(ra, d->rd, RAX);
-        x86_index(b, RDX);
-        x86_load_ext(b, t, RAX, 0, size, sign);
+        x86_index(b, areg);
+        x86_load_ext(b, t, RAX, adisp, size, sign);
         x86_index(b, -1);
         if (fp && size == 4) {
             x86_mov_imm(b, RCX, 0xffffffff00000000ull);
@@ -1604,6 +1687,10 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         } else {
             int x2 = fget(b, ra, d->rs2, 1);
             t = fdst(ra, d->rd, 0);
+            if (t == x2 && t != x1 && (op == 0x58 || op == 0x59)) { /* add, mul: x2 op x1 */
+                x2 = x1;        /* the same result (a NaN is made canonical below) */
+                x1 = t;
+            }
             if (t == x2 && t != x1) t = 0; /* t = x1 first would lose x2 */
             if (t != x1) x86_sse_rr(b, 0, 0x28, t, x1); /* movaps */
             x86_sse_rr(b, 0xf2, op, t, x2);
@@ -2036,9 +2123,11 @@ static int emit_block(struct jit *j, struct jblock *blk)
      * checked once here (a CSR access to frm leaves the block, see
      * jit_helper); otherwise the block runs through the fallback. */
     j->frm_checked = 0;
+    j->ldbase = 0;
     for (uint32_t i = 0; i < n && !j->traced; i++) {
         int c = vm_rv_op_class(blk->ins[i].d.op);
         if (blk->ins[i].d.rm == 7 && c == VM_RV_CLASS_FP) j->frm_checked = 1;
+        if (c == VM_RV_CLASS_LOAD || c == VM_RV_CLASS_AMO) j->ldbase |= 1u << blk->ins[i].d.rd;
     }
     if (j->frm_checked) {
         x86_cmp_mi(&b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
@@ -2228,6 +2317,9 @@ static void nocache_pages(struct jit *j, uint64_t start, uint64_t end)
         if (t->vpn == vpn) t->vpn = ~0ull;
         t = &j->mem->btc[VM_ACC_WRITE][(vpn >> 9) & (VM_BTC_SIZE - 1)];
         if (t->vpn == vpn >> 9) t->vpn = ~0ull;
+        for (int i = 0; i < VM_STC_SIZE; i++)
+            if (j->mem->stc[VM_ACC_WRITE][i].vpn == vpn << VM_PAGE_SHIFT)
+                j->mem->stc[VM_ACC_WRITE][i].vpn = ~0ull;
     }
 }
 
@@ -2381,6 +2473,11 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
     for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) {
         struct vm_tcache_entry *t = &h->mem->tc[VM_ACC_WRITE][i];
         if (t->vpn != ~0ull && j->cpcnt[t->vpn & h->mem->nocache_mask]) t->vpn = ~0ull;
+    }
+    for (unsigned i = 0; i < VM_STC_SIZE; i++) {
+        struct vm_tcache_entry *t = &h->mem->stc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && j->cpcnt[(t->vpn >> VM_PAGE_SHIFT) & h->mem->nocache_mask])
+            t->vpn = ~0ull;
     }
     if (vm_hart_fetch_exact(h) != j->exact || (h->nbreak != 0) != j->nbreak) {
         jit_flush(j);

@@ -293,6 +293,8 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
     for (int a = 0; a < 2; a++)
         for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
+    for (int a = 0; a < 2; a++)
+        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[a][i].vpn = ~0ull;
     m->wtc.vpn = ~0ull;
     if (m->mode == VM_MMU_BARE) return m;
     if (m->mode != VM_MMU_SV39 && m->mode != VM_MMU_SV48) {
@@ -522,6 +524,8 @@ void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
         for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
     for (int a = 0; a < 2; a++)
         for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
+    for (int a = 0; a < 2; a++)
+        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[a][i].vpn = ~0ull;
     memset(m->bare_region, 0, sizeof m->bare_region);
     m->wtc.vpn = ~0ull;
     if (!m->tlb) return;
@@ -1062,6 +1066,7 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
         if (m->prev[0][i].vpn >= first && m->prev[0][i].vpn <= last) m->prev[0][i].vpn = ~0ull;
     for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
     for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;
+    for (int i = 0; i < VM_STC_SIZE; i++) m->stc[VM_ACC_WRITE][i].vpn = ~0ull;
     return 0;
 }
 

@@ -86,6 +86,14 @@ struct vm_watch {
  * there. */
 #define VM_BTC_SIZE  256
 #define VM_BTC_SHIFT 21
+/* Fast and bare modes: the JIT's per-access-site entries (a load or store
+ * instruction of translated code has its own, chosen at translation), so
+ * that an access that stays on the page it touched last needs no index
+ * computation: copies of `tc` entries, tagged by the page's address (low
+ * bits zero, so that a misaligned access never matches; ~0 none), which
+ * every invalidation of `tc` clears too (vm_mem_flush, write watches, the
+ * JIT's code pages). */
+#define VM_STC_SIZE 512
 
 struct vm_tcache_entry {
     uint64_t vpn;      /* guest page number, or ~0 */
@@ -145,6 +153,7 @@ typedef struct vm_mem {
     int multi;                             /* `second` and `prev` in use */
     struct vm_tcache_entry tc[3][VM_TCACHE_SIZE]; /* read, write, fetch */
     struct vm_tcache_entry btc[2][VM_BTC_SIZE];   /* read, write: 2 MiB regions */
+    struct vm_tcache_entry stc[2][VM_STC_SIZE];   /* read, write: per JIT access site */
     uint64_t bare_region[64]; /* bare: (region + 1) << 1 | uniform (bare_uniform); 0 none */
     int mode;                  /* VM_MMU_* */
     /* bare */

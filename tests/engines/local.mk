@@ -29,6 +29,7 @@ ENGINE_TESTS_THREADED = \
 	tests/engines/threaded/guest-segv_rethrow.test \
 	tests/engines/threaded/guest-smc.test \
 	tests/engines/threaded/guest-smc_big.test \
+	tests/engines/threaded/guest-site_inval.test \
 	tests/engines/threaded/guest-time_uname.test \
 	tests/engines/threaded/guest-syscalls.test \
 	tests/engines/threaded/guest-dynamic.test \
@@ -68,6 +69,7 @@ ENGINE_TESTS_JIT = \
 	tests/engines/jit/guest-segv_rethrow.test \
 	tests/engines/jit/guest-smc.test \
 	tests/engines/jit/guest-smc_big.test \
+	tests/engines/jit/guest-site_inval.test \
 	tests/engines/jit/guest-time_uname.test \
 	tests/engines/jit/guest-syscalls.test \
 	tests/engines/jit/guest-dynamic.test \

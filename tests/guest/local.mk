@@ -30,6 +30,7 @@ GUEST_TESTS = \
 	tests/guest/segv_rethrow.c \
 	tests/guest/smc.c \
 	tests/guest/smc_big.c \
+	tests/guest/site_inval.c \
 	tests/guest/time_uname.c \
 	tests/guest/syscalls.c \
 	tests/guest/dynamic.c
