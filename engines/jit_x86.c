@@ -118,7 +118,8 @@ struct jit {
     int hit_events;             /* tlb_hit on: every fetch an event, in the interpreter's order */
     int frm_checked;            /* the block being emitted checked frm == RNE at its entry */
     int fma;                    /* the host has FMA3 */
-    uint32_t ldbase;            /* x registers the block being emitted loads from memory */
+    uint32_t stride;            /* x registers the block being emitted steps by a constant
+                                   (addi r, r, imm) and never loads from memory */
     unsigned nsite;             /* the next access site's entry (vm_mem.stc) */
     size_t loop;                /* the block being emitted jumps back to its entry: body offset, or 0 */
     uint64_t loop_pc;           /* that block's pc and length */
@@ -389,6 +390,7 @@ static void jit_flush(struct jit *j)
     vm_codepages_clear(&j->cp);
     j->flush_pending = 0;
     j->flushes++;
+    j->nsite = 0; /* the entries stay valid: the sites to come will just miss */
 }
 
 static struct jblock *jit_lookup(struct jit *j, uint64_t pc)
@@ -1069,10 +1071,10 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
     size_t slow[8]; /* (an atomic adds up to 3) */
     int ns = 0;
     int amo = vm_rv_op_class(d->op) == VM_RV_CLASS_AMO;
-    /* An access whose base register no load of the block writes (a walk
-     * over an array rather than a pointer chase) gets its own entry, which
-     * it hits as long as it stays on one page. */
-    int site = !j->exact && !amo && d->rs1 && !(j->ldbase & (1u << d->rs1));
+    /* An access whose base register the block steps by a constant (a walk
+     * over an array, not a pointer chase or a hashed index) gets its own
+     * entry, which it hits as long as it stays on one page. */
+    int site = !j->exact && !amo && d->rs1 && (j->stride & (1u << d->rs1));
     int base = rget(b, ra, d->rs1, RDX);
     int areg = RDX; /* the access is at [areg + adisp] */
     int32_t adisp = 0;
@@ -2123,12 +2125,16 @@ static int emit_block(struct jit *j, struct jblock *blk)
      * checked once here (a CSR access to frm leaves the block, see
      * jit_helper); otherwise the block runs through the fallback. */
     j->frm_checked = 0;
-    j->ldbase = 0;
+    uint32_t loaded = 0;
+    j->stride = 0;
     for (uint32_t i = 0; i < n && !j->traced; i++) {
-        int c = vm_rv_op_class(blk->ins[i].d.op);
-        if (blk->ins[i].d.rm == 7 && c == VM_RV_CLASS_FP) j->frm_checked = 1;
-        if (c == VM_RV_CLASS_LOAD || c == VM_RV_CLASS_AMO) j->ldbase |= 1u << blk->ins[i].d.rd;
+        const vm_rv_insn *d = &blk->ins[i].d;
+        int c = vm_rv_op_class(d->op);
+        if (d->rm == 7 && c == VM_RV_CLASS_FP) j->frm_checked = 1;
+        if (c == VM_RV_CLASS_LOAD || c == VM_RV_CLASS_AMO) loaded |= 1u << d->rd;
+        if (d->op == VM_RV_ADDI && d->rd == d->rs1) j->stride |= 1u << d->rd;
     }
+    j->stride &= ~loaded;
     if (j->frm_checked) {
         x86_cmp_mi(&b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
         size_t rne = x86_jcc(&b, CC_E);
