@@ -1060,7 +1060,7 @@ static void emit_amo_access(x86_buf *b, struct ra *ra, const vm_rv_insn *d, int 
  * and bare modes) or of the exact mode's last data page; the helper does
  * misses, page-crossing accesses and stores into pages with translated
  * code. Those pages never have a write entry in the translation cache
- * (vm_mem.nocache, kept by jit_run and jit_translate), so only the exact
+ * (vm_mem_set_code_pages in jit_run, vm_mem_drop_stores in jit_translate), so only the exact
  * mode's path checks the code-page counts. rdx = address, rcx = index,
  * rax = tag, then the addend. */
 static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn *ji, int store,
@@ -2314,21 +2314,6 @@ done:
     return 0;
 }
 
-/* Stores to [start, end) must miss the translation cache from now on
- * (vm_mem.nocache: the pages' counts are nonzero now). */
-static void nocache_pages(struct jit *j, uint64_t start, uint64_t end)
-{
-    for (uint64_t vpn = start >> VM_PAGE_SHIFT; vpn <= (end - 1) >> VM_PAGE_SHIFT; vpn++) {
-        struct vm_tcache_entry *t = &j->mem->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
-        if (t->vpn == vpn) t->vpn = ~0ull;
-        t = &j->mem->btc[VM_ACC_WRITE][(vpn >> 9) & (VM_BTC_SIZE - 1)];
-        if (t->vpn == vpn >> 9) t->vpn = ~0ull;
-        for (int i = 0; i < VM_STC_SIZE; i++)
-            if (j->mem->stc[VM_ACC_WRITE][i].vpn == vpn << VM_PAGE_SHIFT)
-                j->mem->stc[VM_ACC_WRITE][i].vpn = ~0ull;
-    }
-}
-
 /* Translate the block at pc. NULL and *fault = 1: its first fetch faults
  * (*f); NULL and *fault = 0: it cannot be translated (run it by the
  * fallback). */
@@ -2407,7 +2392,7 @@ static struct jblock *jit_translate(struct jit *j, uint64_t pc, vm_mem_fault *f,
             continue;
         }
         j->meta_used += msize;
-        for (int s = 0; s < nseg; s++) nocache_pages(j, seg[s][0], seg[s][1]);
+        for (int s = 0; s < nseg; s++) vm_mem_drop_stores(j->mem, seg[s][0], seg[s][1] - seg[s][0]);
         unsigned hs = hslot(pc);
         blk->hnext = j->ht[hs];
         j->ht[hs] = blk;
@@ -2474,17 +2459,7 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
      * such entries made between runs (system calls, another engine) go; the
      * others stay, so that splitting a run does not change fast mode's
      * TLB statistics */
-    h->mem->nocache = j->cpcnt;
-    h->mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
-    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) {
-        struct vm_tcache_entry *t = &h->mem->tc[VM_ACC_WRITE][i];
-        if (t->vpn != ~0ull && j->cpcnt[t->vpn & h->mem->nocache_mask]) t->vpn = ~0ull;
-    }
-    for (unsigned i = 0; i < VM_STC_SIZE; i++) {
-        struct vm_tcache_entry *t = &h->mem->stc[VM_ACC_WRITE][i];
-        if (t->vpn != ~0ull && j->cpcnt[(t->vpn >> VM_PAGE_SHIFT) & h->mem->nocache_mask])
-            t->vpn = ~0ull;
-    }
+    vm_mem_set_code_pages(h->mem, j->cpcnt, (1u << VM_CODEPAGE_BITS) - 1);
     if (vm_hart_fetch_exact(h) != j->exact || (h->nbreak != 0) != j->nbreak) {
         jit_flush(j);
         j->exact = vm_hart_fetch_exact(h);
@@ -2559,7 +2534,7 @@ static int jit_run(void *st, vm_hart *h, uint64_t budget)
         }
     }
     c->x[0] = 0;
-    h->mem->nocache = NULL;
+    vm_mem_set_code_pages(h->mem, NULL, 0);
     vm_fpu_leave(c, host_fp);
     c->insns += budget - j->remaining;
     return stop;

@@ -163,16 +163,6 @@ static int tb_invalidate(struct threaded *t, uint64_t va, uint64_t len)
     return k;
 }
 
-/* Stores to the pages of [start, end) must miss the translation cache from
- * now on (vm_mem.nocache: their code-page counts are nonzero). */
-static void tb_nocache_pages(vm_mem *m, uint64_t start, uint64_t end)
-{
-    for (uint64_t vpn = start >> VM_PAGE_SHIFT; vpn <= (end - 1) >> VM_PAGE_SHIFT; vpn++) {
-        struct vm_tcache_entry *e = &m->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
-        if (e->vpn == vpn) e->vpn = ~0ull;
-    }
-}
-
 /* The handlers blocks are built with (decided at translation). */
 struct thandlers {
     const void *const *tab;  /* by op */
@@ -246,7 +236,7 @@ static struct tblock *tb_translate(struct threaded *t, vm_hart *h, uint64_t pc, 
         tb_flush(t, h);
         vm_codepages_add(&t->cp, pc, end, +1);
     }
-    tb_nocache_pages(h->mem, pc, end);
+    vm_mem_drop_stores(h->mem, pc, end - pc);
     struct tblock *b = (struct tblock *)(t->arena + t->used);
     t->used += size;
     b->size = (uint32_t)size;
@@ -338,12 +328,7 @@ static int threaded_run(void *st, vm_hart *h, uint64_t budget)
     }
     /* no cached store may reach a page with translated code (tc_hit):
      * such entries made between runs (system calls, another engine) go */
-    mem->nocache = t->cp.cnt;
-    mem->nocache_mask = (1u << VM_CODEPAGE_BITS) - 1;
-    for (unsigned i = 0; i < VM_TCACHE_SIZE; i++) {
-        struct vm_tcache_entry *e = &mem->tc[VM_ACC_WRITE][i];
-        if (e->vpn != ~0ull && t->cp.cnt[e->vpn & mem->nocache_mask]) e->vpn = ~0ull;
-    }
+    vm_mem_set_code_pages(mem, t->cp.cnt, (1u << VM_CODEPAGE_BITS) - 1);
     struct thandlers th;
     /* the handlers of blocks translated now: decided by the fine events
      * enabled at translation (the machine invalidates when they change) */
@@ -661,7 +646,7 @@ trap:
     stop = VM_STOP_TRAP;
 out:
     x[0] = 0;
-    mem->nocache = NULL;
+    vm_mem_set_code_pages(mem, NULL, 0);
     vm_fpu_leave(c, host_fp);
     c->insns += budget - left;
     return stop;

@@ -825,8 +825,8 @@ static int bare_uniform(vm_mem *m, uint64_t vpn)
 }
 
 /* May stores to the 2 MiB region of vpn bypass the slow path? Not with a
- * watched byte in it, nor (while the JIT runs) a page of translated code;
- * when the JIT does not run, not at all: it could not tell us about code. */
+ * watched byte in it, nor a page of the running engine's code; when no
+ * engine runs, not at all: none could tell us about code. */
 static int region_stores_ok(const vm_mem *m, uint64_t vpn)
 {
     uint64_t lo = (vpn >> 9) << (9 + VM_PAGE_SHIFT), hi = lo + (1ull << VM_BTC_SHIFT);
@@ -837,6 +837,49 @@ static int region_stores_ok(const vm_mem *m, uint64_t vpn)
     for (uint64_t p = lo >> VM_PAGE_SHIFT; p < hi >> VM_PAGE_SHIFT; p++)
         if (m->nocache[p & m->nocache_mask]) return 0;
     return 1;
+}
+
+void vm_mem_set_code_pages(vm_mem *m, const uint16_t *counts, uint64_t mask)
+{
+    m->nocache = counts;
+    m->nocache_mask = mask;
+    if (!counts) return;
+    /* entries made while another engine ran, or none did (system calls) */
+    for (int i = 0; i < VM_TCACHE_SIZE; i++) {
+        struct vm_tcache_entry *t = &m->tc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && counts[t->vpn & mask]) t->vpn = ~0ull;
+    }
+    for (int i = 0; i < VM_STC_SIZE; i++) {
+        struct vm_tcache_entry *t = &m->stc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && counts[(t->vpn >> VM_PAGE_SHIFT) & mask]) t->vpn = ~0ull;
+    }
+    for (int i = 0; i < VM_BTC_SIZE; i++) {
+        struct vm_tcache_entry *t = &m->btc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && !region_stores_ok(m, t->vpn << 9)) t->vpn = ~0ull;
+    }
+}
+
+void vm_mem_drop_stores(vm_mem *m, uint64_t va, uint64_t len)
+{
+    if (!len) return;
+    uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
+    if (last < first || last - first >= VM_TCACHE_SIZE) { /* cheaper to drop them all */
+        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
+        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;
+        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[VM_ACC_WRITE][i].vpn = ~0ull;
+        return;
+    }
+    for (uint64_t vpn = first; vpn <= last; vpn++) {
+        struct vm_tcache_entry *t = &m->tc[VM_ACC_WRITE][vpn & (VM_TCACHE_SIZE - 1)];
+        if (t->vpn == vpn) t->vpn = ~0ull;
+        t = &m->btc[VM_ACC_WRITE][(vpn >> 9) & (VM_BTC_SIZE - 1)];
+        if (t->vpn == vpn >> 9) t->vpn = ~0ull;
+    }
+    for (int i = 0; i < VM_STC_SIZE; i++) {
+        struct vm_tcache_entry *t = &m->stc[VM_ACC_WRITE][i];
+        if (t->vpn != ~0ull && t->vpn >> VM_PAGE_SHIFT >= first && t->vpn >> VM_PAGE_SHIFT <= last)
+            t->vpn = ~0ull;
+    }
 }
 
 static void btc_fill(vm_mem *m, uint64_t vpn, int acc, uintptr_t addend)
@@ -1058,15 +1101,13 @@ int vm_mem_watch_add(vm_mem *m, uint64_t va, uint64_t len, vm_error *err)
     watch_bounds(m);
     /* take the pages off the fast paths: the exact mode's data shortcut
      * (its uncredited hits stay in n, parked by the next slow access) and
-     * every cached write translation */
+     * the cached write translations */
     uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
     if (m->last[0].vpn >= first && m->last[0].vpn <= last) m->last[0].vpn = ~0ull;
     if (m->second[0].vpn >= first && m->second[0].vpn <= last) m->second[0].vpn = ~0ull;
     for (int i = 0; i < NPREV; i++)
         if (m->prev[0][i].vpn >= first && m->prev[0][i].vpn <= last) m->prev[0][i].vpn = ~0ull;
-    for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
-    for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;
-    for (int i = 0; i < VM_STC_SIZE; i++) m->stc[VM_ACC_WRITE][i].vpn = ~0ull;
+    vm_mem_drop_stores(m, va, len);
     return 0;
 }
 

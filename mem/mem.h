@@ -189,10 +189,10 @@ typedef struct vm_mem {
     struct vm_tcache_entry wtc;  /* fast/bare: the last watched page stored to (slow path only) */
     int watch_hit;               /* a write overlapped a watch since this was cleared */
     uint64_t watch_hit_va, watch_hit_len; /* the first such write */
-    /* Pages whose stores tc must not cache, so that every store to them
-     * reaches the slow path: an engine's pages with translated code (the
-     * JIT sets this while it runs). Nonzero counts, indexed by page number
-     * & nocache_mask; NULL: none. */
+    /* Pages whose stores no cache may serve, so that every store to them
+     * reaches the slow path: the running engine's pages with translated
+     * code (vm_mem_set_code_pages). Nonzero counts, indexed by page number
+     * & nocache_mask; NULL: no engine runs. */
     const uint16_t *nocache;
     uint64_t nocache_mask;
 } vm_mem;
@@ -233,6 +233,24 @@ uintptr_t vm_mem_entry(vm_mem *m, uint64_t va);
 void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len);
 /* Superpage size to use for an anonymous mapping of len bytes (0: none). */
 uint64_t vm_mem_map_align(const vm_mem *m, uint64_t len);
+
+/* {==== stores that must stay slow =====================================
+ * A store to a page with a watched byte, or with translated code of the
+ * running engine, must reach the slow path (vm_eng_store in memacc.h, copy()
+ * in mem.c), which records the watch hit or lets the engine drop its code.
+ * So no cached store translation (tc, btc, stc; fast and bare modes) exists
+ * for such a page: entries are not made for it (vm_mem_access_slow) and
+ * existing ones go when a page becomes one (these two). The exact mode's
+ * `last` has no write bit on a watched page; its engines test code pages
+ * themselves. */
+/* An engine starts running with these code-page counts (indexed by page
+ * number & mask; nonzero: the page holds translated code); cached stores to
+ * such pages go. NULL when it stops: then no 2 MiB store entry is made (no
+ * engine tells of code). */
+void vm_mem_set_code_pages(vm_mem *m, const uint16_t *counts, uint64_t mask);
+/* Stores to [va, va + len) must reach the slow path from now on (a watch
+ * there, or the running engine translated code there): drop the cached ones. */
+void vm_mem_drop_stores(vm_mem *m, uint64_t va, uint64_t len);
 
 /* The TLB levels' policies changed (vm_machine_set_tlb_policy): decide
  * again whether `prev` may be used. Statistics must be synced before. */
