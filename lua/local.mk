@@ -42,4 +42,5 @@ check_PROGRAMS += tests/lua/pty_driver
 tests_lua_pty_driver_SOURCES = tests/lua/pty_driver.c
 tests_lua_pty_driver_LDADD = $(PTY_LIBS)
 endif
-EXTRA_DIST += tests/lua/costs.lua tests/lua/mem.lua tests/lua/stores.c tests/lua/watch_costs.lua
+EXTRA_DIST += tests/lua/costs.lua tests/lua/mem.lua tests/lua/stores.c tests/lua/watch_costs.lua \
+	tests/lua/testlib.lua

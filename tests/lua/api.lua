@@ -6,16 +6,8 @@ local COLLATZ, FAULT = arg[1], arg[2]
 local ENGINE = vm.defaults.engine or "interp"  -- vmsh --engine=NAME runs it all on NAME
 assert(COLLATZ and FAULT, "usage: api.lua COLLATZ FAULT")
 
-local passes, fails = 0, 0
-local function check(name, ok, detail)
-  if ok then passes = passes + 1
-  else fails = fails + 1; print("FAIL: " .. name .. (detail and (": " .. tostring(detail)) or "")) end
-end
-local function eq(name, got, want) check(name, got == want, string.format("got %s, want %s", tostring(got), tostring(want))) end
-local function raises(name, pat, f, ...)
-  local ok, err = pcall(f, ...)
-  check(name, not ok and tostring(err):find(pat, 1, true) ~= nil, ok and "no error" or err)
-end
+local testlib = dofile((arg[0]:match("^(.*/)") or "") .. "testlib.lua")
+local check, eq, raises = testlib.check, testlib.eq, testlib.raises
 
 local function loaded(path, args)
   local m = vm.machine{}
@@ -473,5 +465,4 @@ dead = nil
 collectgarbage(); collectgarbage()
 eq("object keeps heap", obj.nbytes, 8)
 
-print(string.format("api.lua (%s): %d passed, %d failed", ENGINE, passes, fails))
-os.exit(fails == 0 and 0 or 1)
+testlib.finish(string.format("api.lua (%s)", ENGINE))

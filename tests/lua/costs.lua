@@ -2,14 +2,9 @@
 -- event handler, with a watchpoint, an m:step(1) loop, and a Lua TLB policy. Not a test (no
 -- wall-clock assertions): vmsh tests/lua/costs.lua PROG N
 local prog, n = arg[1], arg[2]
+local testlib = dofile((arg[0]:match("^(.*/)") or "") .. "testlib.lua")
 local function run(setup)
-  local m = vm.machine{}
-  assert(m:load(prog, {n}))
-  setup(m)
-  local t = os.clock()
-  local r = m:run()
-  t = os.clock() - t
-  assert(r.reason == "exit", r.reason)
+  local m, t = testlib.timed_run({}, prog, {n}, setup)
   return m.insns, t
 end
 local ins, t0 = run(function() end)
@@ -26,12 +21,9 @@ print(string.format("m:step(1) loop: %.3f s CPU, %.2f us per instruction", t, t 
 
 -- a TLB replacement policy in Lua (LRU) against the C LRU, on a small L1 D-TLB
 local function tlbrun(policy)
-  local mm = vm.machine{tlb = {l1i = "32x4:lru", l1d = "16x4:lru"}}
-  assert(mm:load(prog, {n}))
-  if policy then mm.mmu:set_policy("l1d", policy) end
-  local t0 = os.clock()
-  assert(mm:run().reason == "exit")
-  return os.clock() - t0, mm.mmu.l1d
+  local mm, t = testlib.timed_run({tlb = {l1i = "32x4:lru", l1d = "16x4:lru"}}, prog, {n},
+                                  policy and function(m) m.mmu:set_policy("l1d", policy) end)
+  return t, mm.mmu.l1d
 end
 local age, tick = {}, 0
 local function touch(set, way) tick = tick + 1; age[set] = age[set] or {}; age[set][way] = tick end

@@ -7,16 +7,8 @@ local vm = require "vmlab"
 local STORES, COLLATZ = arg[1], arg[2]
 assert(STORES and COLLATZ, "usage: mem.lua STORES COLLATZ")
 
-local passes, fails = 0, 0
-local function check(name, ok, detail)
-  if ok then passes = passes + 1
-  else fails = fails + 1; print("FAIL: " .. name .. (detail and (": " .. tostring(detail)) or "")) end
-end
-local function eq(name, got, want) check(name, got == want, string.format("got %s, want %s", tostring(got), tostring(want))) end
-local function raises(name, pat, f, ...)
-  local ok, err = pcall(f, ...)
-  check(name, not ok and tostring(err):find(pat, 1, true) ~= nil, ok and "no error" or err)
-end
+local testlib = dofile((arg[0]:match("^(.*/)") or "") .. "testlib.lua")
+local check, eq, raises = testlib.check, testlib.eq, testlib.raises
 
 -- {==== vm.engines() ====
 local engines = vm.engines()
@@ -305,5 +297,4 @@ for _, e in ipairs(engines) do
   eq(e .. ": then exits", m:run().reason, "exit")
 end
 
-print(string.format("mem.lua: %d passed, %d failed", passes, fails))
-os.exit(fails == 0 and 0 or 1)
+testlib.finish("mem.lua")

@@ -7,19 +7,14 @@
 --   vmsh tests/lua/watch_costs.lua STORES [ROUNDS=20000] [TLB_MODE=exact]
 local prog, rounds, mode = arg[1], arg[2] or "20000", arg[3] or "exact"
 assert(prog, "usage: watch_costs.lua STORES [ROUNDS] [exact|fast|bare]")
+local testlib = dofile((arg[0]:match("^(.*/)") or "") .. "testlib.lua")
 
 local function run(engine, setup)
   local best, insns = math.huge, nil
   for _ = 1, 3 do
     local opts = {engine = engine}
     if mode == "bare" then opts.mmu = "bare" else opts.tlb_mode = mode end
-    local m = vm.machine(opts)
-    assert(m:load(prog, {rounds}))
-    setup(m)
-    local t = os.clock()
-    local r = m:run()
-    t = os.clock() - t
-    assert(r.reason == "exit", r.msg)
+    local m, t = testlib.timed_run(opts, prog, {rounds}, setup)
     insns = m.insns
     if t < best then best = t end
   end
