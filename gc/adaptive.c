@@ -22,8 +22,14 @@
  *  - After that trial, measure generational once more (its first measure
  *    included the program's start), and compare it with the trial just
  *    before: go back to mark-sweep only if that was 25% faster, and only
- *    within 8 collections of the re-measurement; after that, stay. Adjacent
- *    windows only: a program's phases differ more than collectors do.
+ *    at the first decisions after the re-measurement (within 8 collections,
+ *    or before 2 x max_heap bytes were allocated under it); after that,
+ *    stay. Adjacent windows only: a program's phases differ more than
+ *    collectors do. (With 8 collections alone, a generational heap whose
+ *    nursery had shrunk to 64 KiB in a tight heap collected hundreds of
+ *    times before max_heap bytes were allocated, so the comparison never
+ *    ran: the synthetic mutator at 2x live stayed in generational for 1.4 s
+ *    until an allocation failed.)
  * Measured on bench/gc/run (2026-11-22): a first version that left
  * generational after 4 collections at 50% survival was fooled by
  * binary-trees' stretch tree and ran 1.2-1.5x slower than the best fixed
@@ -62,7 +68,8 @@ void vm_gc_policy_default(void *ud, const vm_gc_policy_input *in, vm_gc_policy_d
             if (in->survival_min > 0.3 && in->survival_min >= 0.6 * in->survival_max &&
                 in->gc_share > 0.2)
                 out->collector = VM_GC_MARKSWEEP;
-        } else if (in->since_switch <= 8 && ms > GAIN * in->throughput) {
+        } else if ((in->since_switch <= 8 || in->alloc_since_switch < 2 * enough) &&
+                   ms > GAIN * in->throughput) {
             out->collector = VM_GC_MARKSWEEP;
         }
     } else if (in->collector == VM_GC_MARKSWEEP) {

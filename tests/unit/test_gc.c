@@ -795,6 +795,49 @@ static void test_policy(void **state)
     vm_gc_heap_free(h);
 }
 
+/* The default policy, called directly: after the mark-sweep trial and the
+ * re-measurement of generational, it returns to mark-sweep when the trial
+ * was 25 % faster, at its first decision. In a tight heap generational's
+ * nursery shrinks to 64 KiB, so that first decision (max_heap bytes
+ * allocated since the switch) comes after hundreds of collections; the
+ * policy used to allow the return only within 8, and the synthetic mutator
+ * at 2x live stayed in generational until an allocation failed. */
+static void test_policy_remeasure(void **state)
+{
+    (void)state;
+    vm_gc_policy_input in = {0};
+    in.collector = VM_GC_GENERATIONAL;
+    in.max_heap = 32u << 20;
+    in.live = 16u << 20;
+    in.survival_min = in.survival_max = in.survival_avg = in.survival = 0.9;
+    in.gc_share = 0.6;
+    in.throughput = 100e6;
+    in.throughput_of[VM_GC_MARKSWEEP] = 200e6;
+    in.throughput_of[VM_GC_GENERATIONAL] = 190e6;
+    in.tenures_of[VM_GC_MARKSWEEP] = 1;
+    in.tenures_of[VM_GC_GENERATIONAL] = 1;
+    in.alloc_since_switch = (33u << 20);
+    static const uint64_t since[] = {4, 8, 300};
+    for (size_t i = 0; i < sizeof since / sizeof since[0]; i++) {
+        in.since_switch = since[i];
+        vm_gc_policy_decision d = {in.collector, 0, 0};
+        vm_gc_policy_default(NULL, &in, &d);
+        assert_int_equal(d.collector, VM_GC_MARKSWEEP);
+    }
+    /* not 25 % faster: stay */
+    in.throughput_of[VM_GC_MARKSWEEP] = 110e6;
+    vm_gc_policy_decision d = {in.collector, 0, 0};
+    vm_gc_policy_default(NULL, &in, &d);
+    assert_int_equal(d.collector, VM_GC_GENERATIONAL);
+    /* long after the re-measurement (2 x max_heap allocated, many collections): stay */
+    in.throughput_of[VM_GC_MARKSWEEP] = 200e6;
+    in.alloc_since_switch = 65u << 20;
+    in.since_switch = 300;
+    d.collector = in.collector;
+    vm_gc_policy_default(NULL, &in, &d);
+    assert_int_equal(d.collector, VM_GC_GENERATIONAL);
+}
+
 static void test_two_heaps(void **state)
 {
     (void)state;
@@ -832,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_mmu),
         cmocka_unit_test(test_mark_rescan),
         cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_policy_remeasure),
         cmocka_unit_test(test_two_heaps),
     };
     return cmocka_run_group_tests_name("gc", tests, NULL, NULL);
