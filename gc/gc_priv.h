@@ -99,6 +99,9 @@ typedef struct ms_space {
 /* expose: small free lists live in the mutator struct (inline allocation);
  * at most one space of a heap may expose them. */
 void ms_init(ms_space *s, vm_gc_heap *h, bool expose);
+/* Move the small free lists into the mutator struct now (as ms_init's
+ * `expose`), keeping their cells. */
+void ms_expose(ms_space *s);
 /* Epoch marking: the value of h->m.alloc_bits that makes a new object
  * marked in the current epoch (0 at the start). */
 void ms_use_epochs(ms_space *s);

@@ -71,6 +71,17 @@ void ms_init(ms_space *s, vm_gc_heap *h, bool expose)
     }
 }
 
+void ms_expose(ms_space *s)
+{
+    for (unsigned c = 0; c < MS_NCLASS && class_size[c] <= VM_GC_SMALL_MAX; c++) {
+        void **slot = &s->h->m.free_small[class_size[c] / 8 - 2];
+        if (s->fl[c] == slot) continue;
+        *slot = *s->fl[c];
+        *s->fl[c] = NULL;
+        s->fl[c] = slot;
+    }
+}
+
 void ms_use_epochs(ms_space *s)
 {
     s->epochs = true;
@@ -236,6 +247,26 @@ static size_t reserve(size_t limit)
     return (r < MS_RESERVE ? r : MS_RESERVE) * MS_BLOCK;
 }
 
+/* The last resort of a class that may not take a block (the heap is at its
+ * limit and every block is swept): a free cell of a larger class. The cell
+ * keeps its block's size (sweeping and walking step by the block's cell
+ * size; the object's header has its own size), so the waste is internal.
+ * In a heap whose every block keeps a random survivor there are free cells
+ * in many classes and no empty block, so a size class that appears late
+ * had no way in but the reserve, which a generational heap's promotions
+ * (which may not fail) can use up. */
+static void *larger_cell(ms_space *s, unsigned c)
+{
+    for (unsigned k = c + 1; k < MS_NCLASS; k++) {
+        void **cell = *s->fl[k];
+        if (cell) {
+            *s->fl[k] = cell[1];
+            return cell;
+        }
+    }
+    return NULL;
+}
+
 void *ms_alloc(ms_space *s, size_t size, size_t limit)
 {
     if (size > MS_LARGE_MIN) return alloc_large(s, size, limit);
@@ -267,7 +298,7 @@ void *ms_alloc(ms_space *s, size_t size, size_t limit)
                  * of many classes make this common (the synthetic mutator
                  * at 2x live failed without it). It is collector work, so it
                  * is a pause. */
-                if (!s->unswept_blocks) return NULL;
+                if (!s->unswept_blocks) return larger_cell(s, c);
                 bool pause = !s->h->in_gc;
                 if (pause) gc_pause_begin(s->h, "sweep");
                 while (!s->empty && !*s->fl[c] && ms_sweep_some(s, 1))
