@@ -163,6 +163,9 @@ static inline void gc_mark_grey(gc_vec *grey, vm_gc_ref o)
 size_t gc_mark_drain(vm_gc_heap *h, gc_vec *grey, size_t budget,
                      bool (*in)(vm_gc_heap *, vm_gc_ref));
 
+/* Push every root (shadow stack, root handles) on the grey stack. */
+void gc_grey_roots(vm_gc_heap *h, gc_vec *grey);
+
 /* The grey stack could not grow, so some objects were marked without being
  * scanned (a push that fails marks the object instead).
  * Walk the heap and push the white children of marked objects (the classic

@@ -228,11 +228,6 @@ static int minor(vm_gc_heap *h, vm_error *err)
     return 0;
 }
 
-static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
-{
-    gc_mark_grey(ctx, *slot);
-}
-
 static int major(vm_gc_heap *h, vm_error *err)
 {
     gen_state *st = h->cs;
@@ -244,7 +239,7 @@ static int major(vm_gc_heap *h, vm_error *err)
     size_t before = ms_bytes(&st->old);
     ms_finish_sweep(&st->old);
     st->grey.n = 0;
-    gc_for_roots(h, grey_root, &st->grey);
+    gc_grey_roots(h, &st->grey);
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
     while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     ms_start_sweep(&st->old);

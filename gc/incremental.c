@@ -82,44 +82,6 @@ typedef struct inc_state {
     size_t live, live_prev;       /* bytes marked in the last two complete cycles */
 } inc_state;
 
-/* Pushed without reading the object (the grey stack tests the mark when it
- * pops): the roots are greyed in one step, and testing each root's header
- * there was a cache miss per root: 6-9 ms for the synthetic mutator's
- * 400000 registers, the longest pause of its cycles. */
-static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
-{
-    if (!gc_vec_push(ctx, *slot)) gc_mark_grey(ctx, *slot); /* no host memory: see gc_mark_grey */
-}
-
-/* All roots onto the grey stack: the shadow stack is copied in one loop
- * (its NULL slots skipped without a branch) into room made first; 0.8 ns
- * a root instead of 7 through gc_for_roots' callback and per-push checks
- * (the synthetic mutator's 400000 registers: 2.3-2.7 ms a cycle before). */
-static void grey_roots(vm_gc_heap *h, gc_vec *g)
-{
-    size_t depth = (size_t)(h->m.sp - h->m.sp_base);
-    if (g->cap - g->n < depth) {
-        size_t cap = g->cap ? g->cap : 1024;
-        while (cap - g->n < depth) cap *= 2;
-        vm_gc_ref *v = realloc(g->v, cap * sizeof *v);
-        if (v) g->v = v, g->cap = cap;
-    }
-    if (g->cap - g->n >= depth) {
-        vm_gc_ref *out = g->v + g->n;
-        for (vm_gc_ref *p = h->m.sp_base; p < h->m.sp; p++) {
-            *out = *p;
-            out += *p != NULL;
-        }
-        g->n = (size_t)(out - g->v);
-    } else {
-        for (vm_gc_ref *p = h->m.sp_base; p < h->m.sp; p++)
-            if (*p) grey_root(h, p, g);
-    }
-    for (root_chunk *c = h->roots; c; c = c->next)
-        for (size_t i = 0; i < 256; i++)
-            if (c->r[i].used && c->r[i].ref) grey_root(h, &c->r[i].ref, g);
-}
-
 static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
 {
     inc_state *st = calloc(1, sizeof *st);
@@ -174,7 +136,7 @@ static void start_mark(vm_gc_heap *h, double room)
     st->marked = 0;
     st->room = room;
     st->expect = st->live ? expect_live(st) : ms_bytes(&st->s);
-    grey_roots(h, &st->grey);
+    gc_grey_roots(h, &st->grey);
     st->phase = MARKING;
     /* what is allocated from now on survives this cycle: the room for the
      * next one is counted from here, not from the end of this one */

@@ -18,11 +18,6 @@ typedef struct ms_state {
     gc_vec grey;
 } ms_state;
 
-static void grey_root(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
-{
-    gc_mark_grey(ctx, *slot);
-}
-
 static int ms_init_c(vm_gc_heap *h, size_t hint, vm_error *err)
 {
     ms_state *st = calloc(1, sizeof *st);
@@ -52,7 +47,7 @@ static int ms_collect(vm_gc_heap *h, int full, vm_error *err)
     ms_finish_sweep(&st->s);
     gc_phase(h, "mark");
     st->grey.n = 0;
-    gc_for_roots(h, grey_root, &st->grey);
+    gc_grey_roots(h, &st->grey);
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
     while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     gc_phase(h, "sweep-large");
