@@ -200,7 +200,13 @@ static int minor(vm_gc_heap *h, vm_error *err)
         if (!gc_vec_push(&st->scan, o)) st->nomem = true;
     }
     st->remset.n = 0;
-    gc_for_roots(h, forward, st);
+    /* the roots: the shadow stack in a loop of its own (most slots are not
+     * young: the test is two compares, no call), then the root handles */
+    for (vm_gc_ref *p = h->m.sp_base; p < h->m.sp; p++)
+        if (young(h, *p)) forward(h, p, st);
+    for (root_chunk *c = h->roots; c; c = c->next)
+        for (size_t i = 0; i < 256; i++)
+            if (c->r[i].used && c->r[i].ref) forward(h, &c->r[i].ref, st);
     char *scan = st->surv[to];
     while (!st->nomem && (scan < st->to_free || st->scan.n)) {
         if (scan < st->to_free) {
