@@ -2602,7 +2602,7 @@ static void emit_prev_stub(x86_buf *b, struct jit *j, int acc)
 static int emit_prologue(struct jit *j)
 {
     x86_buf b;
-    x86_init(&b, j->cc.rw, 2048);
+    x86_init(&b, j->cc.rw, 16384);
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (int i = 0; i < 6; i++) x86_push(&b, saved[i]);
     x86_alu_ri(&b, ALU_SUB, RSP, 8, 1); /* 16-byte alignment for helper calls */

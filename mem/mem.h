@@ -122,7 +122,7 @@ struct vm_tcache_entry {
  * pair's older entry out to its place (stamped). On only when `multi`
  * (exact, no shadow TLBs, split L1s, built-in policies); otherwise only
  * `last` is used and every other vpn stays ~0. */
-#define VM_RECENT 8
+#define VM_RECENT 16
 struct vm_last {
     uint64_t vpn;
     uintptr_t addend;

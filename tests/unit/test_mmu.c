@@ -465,19 +465,21 @@ static void test_recent_pages_exact(void **state)
             vm_mem *m[3];
             for (int i = 0; i < 3; i++) m[i] = recent_space(spec, i);
             uint64_t x = 0x9e3779b97f4a7c15ull * (uint64_t)(g * 4 + p + 1);
-            /* the last 10 distinct pages of each kind, most recent first */
-            uint64_t recent[2][10], swaps = 0;
-            for (int i = 0; i < 10; i++) recent[0][i] = i, recent[1][i] = 40 + i % 8;
+            /* the last R distinct pages of each kind (more than VM_RECENT keeps),
+             * most recent first */
+            enum { R = VM_RECENT + 4 };
+            uint64_t recent[2][R], swaps = 0;
+            for (int i = 0; i < R; i++) recent[0][i] = (uint64_t)i, recent[1][i] = 40 + (uint64_t)i % 8;
             for (int n = 0; n < 40000; n++) {
                 x ^= x << 13, x ^= x >> 7, x ^= x << 17;
                 int k = (x >> 8) % 4 == 0; /* a quarter are fetches, from their own pages */
                 unsigned r = (unsigned)(x >> 16) % 100;
                 uint64_t page = r < 40   ? recent[k][0]
                                 : r < 70 ? recent[k][1]
-                                : r < 90 ? recent[k][1 + (x >> 24) % 9]
+                                : r < 90 ? recent[k][1 + (x >> 24) % (R - 1)]
                                          : (k ? 40 + (x >> 32) % 8 : (x >> 32) % 40);
                 int at = 0;
-                while (at < 9 && recent[k][at] != page) at++;
+                while (at < R - 1 && recent[k][at] != page) at++;
                 if (at > 0 && at < VM_RECENT) swaps++;
                 memmove(&recent[k][1], &recent[k][0], sizeof(uint64_t) * (size_t)at);
                 recent[k][0] = page;
