@@ -16,6 +16,8 @@
 
 #include "vmlab/gc.h"
 
+struct ms_space;
+
 typedef struct gc_ops {
     const char *name;
     int (*init)(vm_gc_heap *h, size_t hint, vm_error *err); /* hint: bytes about to arrive */
@@ -31,6 +33,13 @@ typedef struct gc_ops {
     void (*walk)(vm_gc_heap *h, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
     /* Extra invariants on a reachable object (may be NULL). */
     int (*verify_obj)(vm_gc_heap *h, vm_gc_ref o, vm_error *err);
+    /* A switch without copying, between collectors that keep every object
+     * (or can, after emptying a nursery) in one mark-sweep space: `give`
+     * moves all objects into that space and hands it out in *out (the
+     * instance is left empty, for destroy); `take` builds an instance around
+     * *in (taking it over). NULL in either collector: the switch evacuates. */
+    int (*give)(vm_gc_heap *h, struct ms_space *out, vm_error *err);
+    int (*take)(vm_gc_heap *h, struct ms_space *in, vm_error *err);
 } gc_ops;
 
 extern const gc_ops gc_marksweep_ops, gc_semispace_ops, gc_generational_ops, gc_incremental_ops;
@@ -115,6 +124,10 @@ static inline void ms_new_epoch(ms_space *s)
     s->flip ^= VM_GC_HDR_MARK;
 }
 void ms_destroy(ms_space *s);
+/* Move a space (its blocks, large objects and free cells, also the exposed
+ * ones) from `from` into `to`, with its own free lists (ms_expose to
+ * expose them again); `from` is left empty. */
+void ms_move(ms_space *to, ms_space *from);
 /* NULL when a new block would take the committed heap past `limit` (SIZE_MAX: never). */
 void *ms_alloc(ms_space *s, size_t size, size_t limit);
 /* Sweep every unswept block now. */
@@ -229,6 +242,8 @@ struct vm_gc_heap {
     size_t limit;     /* cfg.max_heap or SIZE_MAX */
     size_t trigger;   /* soft limit: collect before growing past it */
     bool policy_due;  /* a collection ended: run the policy at the next safe point */
+    char *policy_end; /* the bump region's end, cut short so that the next allocation
+                         reaches that safe point (vm_gc_alloc_slow), or NULL */
     bool in_gc;
     vm_gc_ref *stack_mem;
     root_chunk *roots;

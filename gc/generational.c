@@ -182,12 +182,10 @@ static void scan_old(vm_gc_heap *h, gen_state *st, vm_gc_ref o)
     }
 }
 
-static int minor(vm_gc_heap *h, vm_error *err)
+/* Copy the nursery's live objects (to the other survivor space, or promoted:
+ * all of them with promote_all); returns the bytes left in the survivor space. */
+static size_t copy_young(vm_gc_heap *h, gen_state *st)
 {
-    gen_state *st = h->cs;
-    if (!st->map) return 0; /* no nursery (tight heap): nothing young */
-    gc_pause_begin(h, "minor");
-    size_t used = (size_t)(h->m.alloc_cur - st->eden) + (size_t)(st->surv_top - st->surv[st->cur]);
     int to = st->cur ^ 1;
     st->to_free = st->surv[to];
     st->to_end = st->surv[to] + st->surv_size;
@@ -220,12 +218,22 @@ static int minor(vm_gc_heap *h, vm_error *err)
         }
     }
     size_t survived = (size_t)(st->to_free - st->surv[to]);
-    gc_survival(h, used, survived + st->promoted_now);
     h->mx.remembered += st->remset.n;
     st->cur = to;
     st->surv_top = st->to_free;
     h->m.alloc_cur = st->eden;
     h->m.alloc_end = st->eden + st->eden_size;
+    return survived;
+}
+
+static int minor(vm_gc_heap *h, vm_error *err)
+{
+    gen_state *st = h->cs;
+    if (!st->map) return 0; /* no nursery (tight heap): nothing young */
+    gc_pause_begin(h, "minor");
+    size_t used = (size_t)(h->m.alloc_cur - st->eden) + (size_t)(st->surv_top - st->surv[st->cur]);
+    size_t survived = copy_young(h, st);
+    gc_survival(h, used, survived + st->promoted_now);
     gc_heap_sample(h, survived + st->promoted_now);
     gc_pause_end(h);
     if (st->nomem)
@@ -377,6 +385,37 @@ static int gen_verify_obj(vm_gc_heap *h, vm_gc_ref o, vm_error *err)
     return 0;
 }
 
+/* Switching to marksweep: promote the whole nursery (the only copying),
+ * then hand out the old generation as it is. */
+static int gen_give(vm_gc_heap *h, ms_space *out, vm_error *err)
+{
+    gen_state *st = h->cs;
+    if (st->map) {
+        st->promote_all = true;
+        copy_young(h, st);
+        st->promote_all = false;
+        if (st->nomem)
+            return vm_error_set(err, VM_ENOMEM,
+                                "gc: host out of memory promoting the nursery; heap lost");
+    }
+    for (size_t i = 0; i < st->remset.n; i++) /* nothing is young now */
+        *(uint64_t *)st->remset.v[i] &= ~(uint64_t)VM_GC_HDR_REMEMBERED;
+    st->remset.n = 0;
+    unmap_nursery(h, st);
+    ms_move(out, &st->old);
+    return 0;
+}
+
+/* Switching from marksweep: its space becomes the old generation (nothing
+ * in it is remembered or points young), with a new nursery. */
+static int gen_take(vm_gc_heap *h, ms_space *in, vm_error *err)
+{
+    if (gen_init(h, 0, err) < 0) return -1;
+    gen_state *st = h->cs;
+    ms_move(&st->old, in);
+    return 0;
+}
+
 const gc_ops gc_generational_ops = {
     .name = "generational",
     .init = gen_init,
@@ -387,4 +426,6 @@ const gc_ops gc_generational_ops = {
     .barrier = gen_barrier,
     .walk = gen_walk,
     .verify_obj = gen_verify_obj,
+    .give = gen_give,
+    .take = gen_take,
 };

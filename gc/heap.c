@@ -213,8 +213,17 @@ void gc_for_roots(vm_gc_heap *h, void (*fn)(vm_gc_heap *h, vm_gc_ref *slot, void
 /* ---- allocation and barriers --------------------------------------------- */
 
 static void run_policy(vm_gc_heap *h, bool oom);
+
+/* Give back the bump region that vm_gc_alloc_slow cut short for the policy. */
+static void policy_region(vm_gc_heap *h)
+{
+    if (!h->policy_end) return;
+    h->m.alloc_end = h->policy_end;
+    h->policy_end = NULL;
+}
 static double recent_throughput(vm_gc_heap *h);
 static void ring_sample(vm_gc_heap *h);
+static int switched(vm_gc_heap *h, int kind, bool nomem, vm_error *err);
 
 vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsigned nbytes,
                            vm_error *err)
@@ -226,6 +235,7 @@ vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsign
         return NULL;
     }
     if (h->policy_due) run_policy(h, false);
+    else policy_region(h);
     size_t size = vm_gc_size_for(nrefs, nbytes);
     if ((h->cfg.flags & VM_GC_STRESS) && h->ops->collect(h, 0, err) < 0) return NULL;
     uint64_t *p = h->ops->alloc(h, size, err);
@@ -239,7 +249,15 @@ vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsign
     }
     if (!p) return NULL;
     /* stress: an empty bump region sends the next allocation here too */
-    if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
+    if (h->cfg.flags & VM_GC_STRESS)
+        h->m.alloc_end = h->m.alloc_cur;
+    else if (h->policy_due && h->m.alloc_end > h->m.alloc_cur) {
+        /* a collection just ran: so does the policy, at the next allocation,
+         * while the nursery is still almost empty (a switch from generational
+         * promotes it), not when it is full again */
+        h->policy_end = h->m.alloc_end;
+        h->m.alloc_end = h->m.alloc_cur;
+    }
     h->m.allocs++; /* the fast path counts its own */
     h->m.alloc_bytes += size;
     p[0] = vm_gc_mkhdr(shape, nrefs, nbytes) | h->m.alloc_bits;
@@ -260,6 +278,7 @@ void vm_gc_write_slow(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_gc_ref val
 
 int vm_gc_collect(vm_gc_heap *h, int full, vm_error *err)
 {
+    policy_region(h);
     if (h->ops->collect(h, full, err) < 0) return -1;
     if (h->policy_due) run_policy(h, false);
     return 0;
@@ -313,12 +332,41 @@ static void evac_slot(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
     h->mx.copied += size;
 }
 
+/* Hand the old collector's mark-sweep space to the new one (gc_ops.give,
+ * .take): only generational's nursery is copied. */
+static int hand_over(vm_gc_heap *h, const gc_ops *old_ops, const gc_ops *new_ops, vm_error *err)
+{
+    ms_space s;
+    if (old_ops->give(h, &s, err) < 0) return -1;
+    old_ops->destroy(h); /* an empty instance now */
+    h->m.alloc_cur = h->m.alloc_end = NULL;
+    memset(h->m.free_small, 0, sizeof h->m.free_small); /* moved into s by give */
+    h->m.barrier = VM_GC_BARRIER_NONE;
+    h->m.alloc_bits = 0;
+    h->cs = NULL;
+    h->ops = new_ops;
+    if (new_ops->take(h, &s, err) == 0) return 0;
+    h->ops = old_ops; /* no host memory for the new instance: back to the old one */
+    if (old_ops->take(h, &s, NULL) == 0) return -1;
+    ms_destroy(&s);
+    return vm_error_set(err, VM_ENOMEM, "gc: host out of memory while switching; heap lost");
+}
+
 static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
 {
     const gc_ops *old_ops = h->ops, *new_ops = kind_ops[kind];
     void *old_cs = h->cs;
     size_t hint = h->committed;
     gc_pause_begin(h, "switch");
+    policy_region(h); /* the new collector sets its own region */
+    if (old_ops->give && new_ops->take) {
+        if (hand_over(h, old_ops, new_ops, err) < 0) {
+            gc_pause_end(h);
+            return -1;
+        }
+        if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
+        return switched(h, kind, false, err);
+    }
     h->m.alloc_cur = h->m.alloc_end = NULL;
     memset(h->m.free_small, 0, sizeof h->m.free_small); /* cells of the old instance */
     h->m.barrier = VM_GC_BARRIER_NONE;
@@ -350,6 +398,12 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
     h->ops = new_ops;
     h->m = keep;
     if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
+    return switched(h, kind, e.nomem, err);
+}
+
+/* The end of a switch: the policy's bookkeeping, the pause, verify. */
+static int switched(vm_gc_heap *h, int kind, bool nomem, vm_error *err)
+{
     double recent = recent_throughput(h);
     if (recent > 0) {
         h->tput[h->kind] = recent;
@@ -368,7 +422,7 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
     h->ring_n = h->ring_i = 0;
     if (h->adaptive) ring_sample(h);
     gc_pause_end(h);
-    if (e.nomem)
+    if (nomem)
         return vm_error_set(err, VM_ENOMEM, "gc: host out of memory while switching; heap lost");
     if (h->cfg.flags & VM_GC_VERIFY) return vm_gc_verify(h, err);
     return 0;
@@ -406,6 +460,7 @@ static double recent_throughput(vm_gc_heap *h)
 
 static void run_policy(vm_gc_heap *h, bool oom)
 {
+    policy_region(h);
     h->policy_due = false;
     if (!h->adaptive) return;
     vm_gc_policy_input in = {0};

@@ -83,6 +83,24 @@ static void ms_walk_c(vm_gc_heap *h, void (*fn)(void *, vm_gc_ref), void *ctx)
     ms_walk(&((ms_state *)h->cs)->s, fn, ctx);
 }
 
+/* Switching from generational (its old generation, after its nursery was
+ * promoted) or to it: the objects stay where they are. */
+static int ms_give(vm_gc_heap *h, ms_space *out, vm_error *err)
+{
+    (void)err;
+    ms_move(out, &((ms_state *)h->cs)->s);
+    return 0;
+}
+
+static int ms_take(vm_gc_heap *h, ms_space *in, vm_error *err)
+{
+    if (ms_init_c(h, 0, err) < 0) return -1;
+    ms_state *st = h->cs;
+    ms_move(&st->s, in);
+    if (!(h->cfg.flags & VM_GC_STRESS)) ms_expose(&st->s);
+    return 0;
+}
+
 const gc_ops gc_marksweep_ops = {
     .name = "marksweep",
     .init = ms_init_c,
@@ -91,4 +109,6 @@ const gc_ops gc_marksweep_ops = {
     .alloc_raw = ms_alloc_raw,
     .collect = ms_collect,
     .walk = ms_walk_c,
+    .give = ms_give,
+    .take = ms_take,
 };

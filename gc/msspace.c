@@ -82,6 +82,18 @@ void ms_expose(ms_space *s)
     }
 }
 
+void ms_move(ms_space *to, ms_space *from)
+{
+    for (unsigned c = 0; c < MS_NCLASS; c++) {
+        if (from->fl[c] == &from->cls[c].free) continue;
+        from->cls[c].free = *from->fl[c]; /* exposed: the list is in the mutator struct */
+        *from->fl[c] = NULL;
+    }
+    *to = *from;
+    for (unsigned c = 0; c < MS_NCLASS; c++) to->fl[c] = &to->cls[c].free;
+    ms_init(from, from->h, false);
+}
+
 void ms_use_epochs(ms_space *s)
 {
     s->epochs = true;
