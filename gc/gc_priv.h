@@ -33,11 +33,12 @@ typedef struct gc_ops {
     void (*walk)(vm_gc_heap *h, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
     /* Extra invariants on a reachable object (may be NULL). */
     int (*verify_obj)(vm_gc_heap *h, vm_gc_ref o, vm_error *err);
-    /* A switch without copying, between collectors that keep every object
-     * (or can, after emptying a nursery) in one mark-sweep space: `give`
-     * moves all objects into that space and hands it out in *out (the
-     * instance is left empty, for destroy); `take` builds an instance around
-     * *in (taking it over). NULL in either collector: the switch evacuates. */
+    /* A switch without copying old objects (generational to marksweep):
+     * `give` moves all objects into one mark-sweep space (promoting its
+     * nursery) and hands it out in *out, the instance left empty for
+     * destroy; `take` builds an instance around *in (taking it over).
+     * NULL in the old collector's give or the new one's take: the switch
+     * evacuates (copies every reachable object). */
     int (*give)(vm_gc_heap *h, struct ms_space *out, vm_error *err);
     int (*take)(vm_gc_heap *h, struct ms_space *in, vm_error *err);
 } gc_ops;

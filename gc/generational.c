@@ -406,16 +406,6 @@ static int gen_give(vm_gc_heap *h, ms_space *out, vm_error *err)
     return 0;
 }
 
-/* Switching from marksweep: its space becomes the old generation (nothing
- * in it is remembered or points young), with a new nursery. */
-static int gen_take(vm_gc_heap *h, ms_space *in, vm_error *err)
-{
-    if (gen_init(h, 0, err) < 0) return -1;
-    gen_state *st = h->cs;
-    ms_move(&st->old, in);
-    return 0;
-}
-
 const gc_ops gc_generational_ops = {
     .name = "generational",
     .init = gen_init,
@@ -427,5 +417,4 @@ const gc_ops gc_generational_ops = {
     .walk = gen_walk,
     .verify_obj = gen_verify_obj,
     .give = gen_give,
-    .take = gen_take,
 };

@@ -83,15 +83,13 @@ static void ms_walk_c(vm_gc_heap *h, void (*fn)(void *, vm_gc_ref), void *ctx)
     ms_walk(&((ms_state *)h->cs)->s, fn, ctx);
 }
 
-/* Switching from generational (its old generation, after its nursery was
- * promoted) or to it: the objects stay where they are. */
-static int ms_give(vm_gc_heap *h, ms_space *out, vm_error *err)
-{
-    (void)err;
-    ms_move(out, &((ms_state *)h->cs)->s);
-    return 0;
-}
-
+/* Switching from generational: its old generation, after its nursery was
+ * promoted, becomes the heap as it is. (Not the other way: a mark-sweep heap
+ * at its limit is full of blocks with free cells, a non-moving old
+ * generation would keep them and halve its nursery to fit, so to
+ * generational the switch evacuates: binary-trees 19 at 2x live under
+ * adaptive, 3 runs, load 2.2: 2.32 s CPU with the hand-over both ways,
+ * against 2.19 s evacuating.) */
 static int ms_take(vm_gc_heap *h, ms_space *in, vm_error *err)
 {
     if (ms_init_c(h, 0, err) < 0) return -1;
@@ -109,6 +107,5 @@ const gc_ops gc_marksweep_ops = {
     .alloc_raw = ms_alloc_raw,
     .collect = ms_collect,
     .walk = ms_walk_c,
-    .give = ms_give,
     .take = ms_take,
 };
