@@ -1,6 +1,8 @@
 /*
  * adaptive: the default policy. The mechanism (run the policy after each
- * collection, switch collectors at the next safe point by evacuation,
+ * collection, switch collectors at the next safe point (the first
+ * allocation after it) by evacuation, or from generational to mark-sweep by
+ * handing the old generation over,
  * measure each collector's recent throughput: bytes allocated per CPU second
  * over its last four collection intervals) lives in heap.c; this file is only
  * the decision, one small function a script can replace through
@@ -9,7 +11,7 @@
  * It starts generational and decides only with evidence: at least 4
  * collections and max_heap bytes (4 x live without a limit) allocated since
  * the last switch, since a program's start looks nothing like its steady
- * state and every switch copies the live data once.
+ * state and a switch to generational copies the live data once.
  *  - A pause target that the running collector misses by 2x: go incremental.
  *  - Generational with much of the nursery surviving, steadily, and over 20%
  *    of the time in GC, recently: copying may be wasted work. Try mark-sweep.
