@@ -234,8 +234,10 @@ vm_gc_ref vm_gc_alloc_slow(vm_gc_heap *h, unsigned shape, unsigned nrefs, unsign
                      nrefs, nbytes);
         return NULL;
     }
-    if (h->policy_due) run_policy(h, false);
-    else policy_region(h);
+    if (h->policy_due)
+        run_policy(h, false);
+    else
+        policy_region(h);
     size_t size = vm_gc_size_for(nrefs, nbytes);
     if ((h->cfg.flags & VM_GC_STRESS) && h->ops->collect(h, 0, err) < 0) return NULL;
     uint64_t *p = h->ops->alloc(h, size, err);

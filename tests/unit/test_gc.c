@@ -328,8 +328,8 @@ static void test_switch_hand_over(void **state)
     assert_true(run_random_kinds(VM_GC_MARKSWEEP, VM_GC_VERIFY, 20000, 97, 211, gm, 2) == ref);
     assert_true(run_random_kinds(VM_GC_MARKSWEEP, VM_GC_VERIFY, 20000, 0, 173, gm, 2) == ref);
     assert_true(run_random_kinds(VM_GC_MARKSWEEP, 0, 20000, 0, 131, gm, 2) == ref);
-    assert_true(run_random_kinds(VM_GC_MARKSWEEP, VM_GC_VERIFY | VM_GC_STRESS, 1500, 0, 97, gm,
-                                 2) != 0);
+    assert_true(
+        run_random_kinds(VM_GC_MARKSWEEP, VM_GC_VERIFY | VM_GC_STRESS, 1500, 0, 97, gm, 2) != 0);
     /* generational to marksweep copies nothing: 1000 old objects (promoted
      * by a full collection) stay where they are, 10 young ones are promoted */
     vm_error err = {0};
