@@ -826,6 +826,7 @@ static void ra_to(x86_buf *b, const struct ra *a, const struct ra *m)
 }
 
 static void emit_goto(x86_buf *b, struct jit *j, uint64_t target);
+static size_t emit_tc_probe(x86_buf *b, int acc, int size);
 
 /* A jump back to the entry of the block being emitted, whose code keeps
  * the guest registers in host registers (count taken off): load what is
@@ -870,19 +871,7 @@ static void emit_cold(x86_buf *b, struct jit *j)
             while (big->kind != COLD_BIG) big++;
             if (c->adisp) x86_lea(b, RDX, c->areg, c->adisp);
             else if (c->areg != RDX) x86_mov_rr(b, RDX, c->areg);
-            x86_mov32(b, RCX, RDX);
-            x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
-            x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
-            if (c->k > 1) x86_lea(b, RAX, RDX, (int32_t)c->k - 1);
-            else x86_mov_rr(b, RAX, RDX);
-            x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
-            x86_index(b, RCX);
-            x86_alu_rm(b, ALU_CMP, RAX, R15, TC(c->acc));
-            x86_index(b, -1);
-            big->from[big->nfrom++] = x86_jcc(b, CC_NE);
-            x86_index(b, RCX);
-            x86_load64(b, RAX, R15, TC(c->acc) + 8);
-            x86_index(b, -1);
+            big->from[big->nfrom++] = emit_tc_probe(b, c->acc, (int)c->k);
             x86_mov_rr(b, RCX, RDX);
             x86_alu_ri(b, ALU_AND, RCX, -(int32_t)VM_PAGE_SIZE, 1);
             x86_store64(b, R15, c->slot, RCX);
@@ -1056,6 +1045,29 @@ static void emit_amo_access(x86_buf *b, struct ra *ra, const vm_rv_insn *d, int 
     rput(b, ra, d->rd, t);
 }
 
+/* The page translation cache's probe (fast and bare modes) for an access
+ * of `size` bytes at rdx: indexed by the first byte's page and compared
+ * with the last byte's, so that an access crossing a page never hits (as in
+ * QEMU's softmmu). A hit falls through with the addend in rax; returns the
+ * rel32 field of the branch a miss takes. Clobbers rcx. */
+static size_t emit_tc_probe(x86_buf *b, int acc, int size)
+{
+    x86_mov32(b, RCX, RDX);
+    x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
+    x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
+    if (size > 1) x86_lea(b, RAX, RDX, size - 1);
+    else x86_mov_rr(b, RAX, RDX);
+    x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
+    x86_index(b, RCX);
+    x86_alu_rm(b, ALU_CMP, RAX, R15, TC(acc));
+    x86_index(b, -1);
+    size_t miss = x86_jcc(b, CC_NE);
+    x86_index(b, RCX);
+    x86_load64(b, RAX, R15, TC(acc) + 8);
+    x86_index(b, -1);
+    return miss;
+}
+
 /* A load or store through the inline probe of the translation cache (fast
  * and bare modes) or of the exact mode's last data page; the helper does
  * misses, page-crossing accesses and stores into pages with translated
@@ -1127,20 +1139,7 @@ static void emit_mem(x86_buf *b, struct jit *j, struct ra *ra, const struct jins
         cold_site(j, miss, x86_len(b), acc, size, areg, adisp, slot);
         cold_big(j, NO_BRANCH, x86_len(b), acc, size);
     } else {
-        /* the translation cache (fast and bare modes), indexed by the
-         * access's first page and compared with its last: an access that
-         * crosses a page never hits (as in QEMU's softmmu) */
-        x86_mov32(b, RCX, RDX);
-        x86_shift_ri(b, SH_SHR, RCX, VM_PAGE_SHIFT - 4, 0);
-        x86_alu_ri(b, ALU_AND, RCX, (VM_TCACHE_SIZE - 1) << 4, 0);
-        if (size > 1) x86_lea(b, RAX, RDX, size - 1);
-        else x86_mov_rr(b, RAX, RDX);
-        x86_shift_ri(b, SH_SHR, RAX, VM_PAGE_SHIFT, 1);
-        x86_index(b, RCX);
-        x86_alu_rm(b, ALU_CMP, RAX, R15, TC(acc));
-        size_t other = x86_jcc(b, CC_NE);
-        x86_load64(b, RAX, R15, TC(acc) + 8);
-        x86_index(b, -1);
+        size_t other = emit_tc_probe(b, acc, size);
         cold_big(j, other, x86_len(b), acc, size);
     }
     if (amo) {
@@ -1677,25 +1676,25 @@ static int emit_fp(x86_buf *b, struct jit *j, struct ra *ra, const struct jinsn 
         x86_cmp_mi(b, RBP, (int32_t)offsetof(vm_cpu, frm), 0, 4);
         helper = x86_jcc(b, CC_NE);
     }
-    int x1 = fget(b, ra, d->rs1, 0);
     if (cmp) {
+        int x1 = fget(b, ra, d->rs1, 0);
         int x2 = fget(b, ra, d->rs2, 1);
         emit_fcmp(b, ra, d, 0x66, d->op == VM_RV_FEQ_D, d->op == VM_RV_FLT_D, x1, x2);
     } else {
-        int t;
+        int t = fdst(ra, d->rd, 0);
         if (op == 0x51) {
-            t = fdst(ra, d->rd, 0);
-            x86_sse_rr(b, 0xf2, 0x51, t, x1); /* sqrtsd t, x1 */
+            x86_sse_rr(b, 0xf2, 0x51, t, fget(b, ra, d->rs1, 0)); /* sqrtsd t, rs1 */
         } else {
-            int x2 = fget(b, ra, d->rs2, 1);
-            t = fdst(ra, d->rd, 0);
-            if (t == x2 && t != x1 && (op == 0x58 || op == 0x59)) { /* add, mul: x2 op x1 */
-                x2 = x1;        /* the same result (a NaN is made canonical below) */
-                x1 = t;
+            int a = d->rs1, c = d->rs2;
+            if (t && t == ra->fhost[c] && a != c && (op == 0x58 || op == 0x59)) {
+                a = d->rs2; /* add, mul into rd = rs2: rs2 op rs1, the same result */
+                c = d->rs1; /* (a NaN is made canonical below) */
             }
-            if (t == x2 && t != x1) t = 0; /* t = x1 first would lose x2 */
+            int x1 = fget(b, ra, a, 0);
+            if (t == ra->fhost[c] && t != x1) t = 0; /* t = x1 first would lose c */
             if (t != x1) x86_sse_rr(b, 0, 0x28, t, x1); /* movaps */
-            x86_sse_rr(b, 0xf2, op, t, x2);
+            if (ra->fhost[c] >= 0) x86_sse_rr(b, 0xf2, op, t, fget(b, ra, c, 1));
+            else x86_sse_op(b, 0xf2, op, t, RBP, FR(c)); /* op t, [f[c]] */
         }
         x86_sse_rr(b, 0x66, 0x2e, t, t); /* NaN? */
         size_t nan = x86_jcc(b, CC_P);
@@ -2207,7 +2206,20 @@ static int emit_block(struct jit *j, struct jblock *blk)
             else if (ra.host[d->rs2] >= 0 && (ra.valid & (1u << d->rs2)))
                 x86_alu_rr(&b, ALU_CMP, s1, ra.host[d->rs2], 1);
             else x86_alu_rm(&b, ALU_CMP, s1, RBP, XR(d->rs2));
-            size_t taken = x86_jcc(&b, ccs[d->op - VM_RV_BEQ]);
+            int cc = ccs[d->op - VM_RV_BEQ];
+            if (j->loop && pc + (uint64_t)d->imm == blk->pc) {
+                /* a back edge: the loop goes on inline, with one taken branch */
+                size_t stay = x86_jcc(&b, cc ^ 1); /* (the opposite condition) */
+                if (mid) x86_alu_ri(&b, ALU_SUB, R13, (int32_t)(i + 1), 1);
+                struct ra at = ra;
+                emit_loop(&b, j, &at);
+                x86_patch_rel32(&b, stay, x86_len(&b));
+                if (mid) continue;
+                spill(&b, &ra);
+                emit_goto(&b, j, pc + d->len);
+                goto done;
+            }
+            size_t taken = x86_jcc(&b, cc);
             if (mid) {
                 /* a target further on in this block (not in exact mode, whose
                  * fetch credits run in groups): a jump inside the block, the
@@ -2227,12 +2239,8 @@ static int emit_block(struct jit *j, struct jblock *blk)
             spill(&b, &ra);
             emit_goto(&b, j, pc + d->len);
             x86_patch_rel32(&b, taken, x86_len(&b));
-            if (j->loop && pc + (uint64_t)d->imm == blk->pc) {
-                emit_loop(&b, j, &ra);
-            } else {
-                spill(&b, &ra);
-                emit_goto(&b, j, pc + (uint64_t)d->imm);
-            }
+            spill(&b, &ra);
+            emit_goto(&b, j, pc + (uint64_t)d->imm);
             goto done;
         }
         if (d->op == VM_RV_JAL) {

@@ -376,6 +376,7 @@ static void forget_recent(vm_mem *m)
 
 static inline void park(vm_mem *m, int k, struct vm_last *r)
 {
+    if (!r->n) return; /* (most are not hit between two slow accesses) */
     m->pending[k][r->size] += r->n;
     r->n = 0;
 }
@@ -469,11 +470,20 @@ static void pair_enter(vm_mem *m, int k, const struct vm_last *e, int changed)
     if (changed) {
         if (!in_l1(l1, newer)) forget(newer);
         if (!in_l1(l1, older)) forget(older);
-        for (int i = 0; i < NPREV; i++)
-            if (!in_l1(l1, &m->prev[k][i])) forget(&m->prev[k][i]);
     }
-    for (int i = 0; i < NPREV; i++) /* one place per page */
-        if (m->prev[k][i].vpn == e->vpn) forget(&m->prev[k][i]);
+    /* one pass over `prev`: what the L1 lost leaves, e's page leaves (one
+     * place per page), and the place for the pair's older entry: the first
+     * free one, else the oldest */
+    struct vm_last *free_at = NULL, *oldest = NULL;
+    for (int i = 0; i < NPREV; i++) {
+        struct vm_last *p = &m->prev[k][i];
+        if (p->vpn == e->vpn || (changed && !in_l1(l1, p))) forget(p);
+        if (p->idx < 0) {
+            if (!free_at) free_at = p;
+        } else if (!oldest || p->stamp < oldest->stamp) {
+            oldest = p;
+        }
+    }
     struct vm_last *slot;
     if (e->vpn == newer->vpn)
         slot = newer;
@@ -482,10 +492,7 @@ static void pair_enter(vm_mem *m, int k, const struct vm_last *e, int changed)
     else if (newer->vpn == ~0ull)
         slot = newer;
     else { /* the older one leaves the pair */
-        struct vm_last *p = &m->prev[k][0];
-        for (int i = 1; i < NPREV; i++)
-            if (p->idx >= 0 && (m->prev[k][i].idx < 0 || m->prev[k][i].stamp < p->stamp))
-                p = &m->prev[k][i];
+        struct vm_last *p = free_at ? free_at : oldest;
         if (older->ok) {
             *p = *older;
             p->stamp = ++m->clock[k];
