@@ -851,18 +851,14 @@ void vm_mem_set_code_pages(vm_mem *m, const uint16_t *counts, uint64_t mask)
     m->nocache = counts;
     m->nocache_mask = mask;
     if (!counts) return;
-    /* entries made while another engine ran, or none did (system calls) */
+    /* page entries made while no engine ran: the kernel's copies in system
+     * calls. (The site and 2 MiB store entries are made only while an engine
+     * runs, checked against its code then; an engine that translates code
+     * drops them (vm_mem_drop_stores), and an engine is new when it takes
+     * over a machine. Sweeping them too cost 1-15 us per system call.) */
     for (int i = 0; i < VM_TCACHE_SIZE; i++) {
         struct vm_tcache_entry *t = &m->tc[VM_ACC_WRITE][i];
         if (t->vpn != ~0ull && counts[t->vpn & mask]) t->vpn = ~0ull;
-    }
-    for (int i = 0; i < VM_STC_SIZE; i++) {
-        struct vm_tcache_entry *t = &m->stc[VM_ACC_WRITE][i];
-        if (t->vpn != ~0ull && counts[(t->vpn >> VM_PAGE_SHIFT) & mask]) t->vpn = ~0ull;
-    }
-    for (int i = 0; i < VM_BTC_SIZE; i++) {
-        struct vm_tcache_entry *t = &m->btc[VM_ACC_WRITE][i];
-        if (t->vpn != ~0ull && !region_stores_ok(m, t->vpn << 9)) t->vpn = ~0ull;
     }
 }
 

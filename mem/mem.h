@@ -244,9 +244,9 @@ uint64_t vm_mem_map_align(const vm_mem *m, uint64_t len);
  * `last` has no write bit on a watched page; its engines test code pages
  * themselves. */
 /* An engine starts running with these code-page counts (indexed by page
- * number & mask; nonzero: the page holds translated code); cached stores to
- * such pages go. NULL when it stops: then no 2 MiB store entry is made (no
- * engine tells of code). */
+ * number & mask; nonzero: the page holds translated code); cached page
+ * stores to such pages go. NULL when it stops: then no 2 MiB store entry is
+ * made (no engine tells of code). */
 void vm_mem_set_code_pages(vm_mem *m, const uint16_t *counts, uint64_t mask);
 /* Stores to [va, va + len) must reach the slow path from now on (a watch
  * there, or the running engine translated code there): drop the cached ones. */
