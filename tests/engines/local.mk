@@ -85,9 +85,51 @@ ENGINE_TESTS_JIT = \
 	tests/engines/jit/isa-illegal.test \
 	tests/engines/jit/isa-control.test
 
-TESTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT) tests/engines/check-lists
-check_SCRIPTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT)
-CLEANFILES += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT)
+# the JIT again in sv39 --tlb-mode=fast: the translation caches' paths (page, 2 MiB
+# region, access-site entries) that exact mode does not take
+ENGINE_TESTS_JIT_FAST = \
+	tests/engines/jit_fast/guest-int_edge.test \
+	tests/engines/jit_fast/guest-fp_env.test \
+	tests/engines/jit_fast/guest-libm.test \
+	tests/engines/jit_fast/guest-printf_strtod.test \
+	tests/engines/jit_fast/guest-setjmp_varargs.test \
+	tests/engines/jit_fast/guest-unwind.test \
+	tests/engines/jit_fast/guest-malloc_big.test \
+	tests/engines/jit_fast/guest-mmap_brk.test \
+	tests/engines/jit_fast/guest-fileio.test \
+	tests/engines/jit_fast/guest-stdin_echo.test \
+	tests/engines/jit_fast/guest-argv_env.test \
+	tests/engines/jit_fast/guest-exit_atexit.test \
+	tests/engines/jit_fast/guest-exit_return.test \
+	tests/engines/jit_fast/guest-exit_raw.test \
+	tests/engines/jit_fast/guest-exit_group.test \
+	tests/engines/jit_fast/guest-abort.test \
+	tests/engines/jit_fast/guest-segv.test \
+	tests/engines/jit_fast/guest-signals.test \
+	tests/engines/jit_fast/guest-sigcontext.test \
+	tests/engines/jit_fast/guest-sigterm.test \
+	tests/engines/jit_fast/guest-segv_rethrow.test \
+	tests/engines/jit_fast/guest-smc.test \
+	tests/engines/jit_fast/guest-smc_big.test \
+	tests/engines/jit_fast/guest-site_inval.test \
+	tests/engines/jit_fast/guest-time_uname.test \
+	tests/engines/jit_fast/guest-syscalls.test \
+	tests/engines/jit_fast/guest-dynamic.test \
+	tests/engines/jit_fast/isa-rv64i.test \
+	tests/engines/jit_fast/isa-rv64m.test \
+	tests/engines/jit_fast/isa-rv64a.test \
+	tests/engines/jit_fast/isa-rv64f.test \
+	tests/engines/jit_fast/isa-rv64d.test \
+	tests/engines/jit_fast/isa-nanbox.test \
+	tests/engines/jit_fast/isa-csr.test \
+	tests/engines/jit_fast/isa-rvc.test \
+	tests/engines/jit_fast/isa-random_ops.test \
+	tests/engines/jit_fast/isa-illegal.test \
+	tests/engines/jit_fast/isa-control.test
+
+TESTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT) $(ENGINE_TESTS_JIT_FAST) tests/engines/check-lists
+check_SCRIPTS += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT) $(ENGINE_TESTS_JIT_FAST)
+CLEANFILES += $(ENGINE_TESTS_THREADED) $(ENGINE_TESTS_JIT) $(ENGINE_TESTS_JIT_FAST)
 EXTRA_DIST += tests/engines/run-engine tests/engines/vmsh-pair tests/engines/check-lists
 
 tests/engines/%.test: $(srcdir)/tests/engines/run-engine
