@@ -266,6 +266,7 @@ static int paged_map(vm_mem *m, uint64_t va, uint64_t len, int prot, int flags, 
 /* {==== common entry points ============================================ */
 
 static void forget_recent(vm_mem *m);
+static void forget_translations(vm_mem *m);
 
 vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
 {
@@ -289,13 +290,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
     m->pages = cfg->pages;
     m->tlb_mode = cfg->tlb_mode;
     forget_recent(m);
-    for (int a = 0; a < 3; a++)
-        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
-    for (int a = 0; a < 2; a++)
-        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
-    for (int a = 0; a < 2; a++)
-        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[a][i].vpn = ~0ull;
-    m->wtc.vpn = ~0ull;
+    forget_translations(m);
     if (m->mode == VM_MMU_BARE) return m;
     if (m->mode != VM_MMU_SV39 && m->mode != VM_MMU_SV48) {
         vm_error_set(err, VM_EINVAL, "mmu mode %d: expected bare, sv39 or sv48", m->mode);
@@ -326,9 +321,7 @@ vm_mem *vm_mem_new(const vm_mem_config *cfg, vm_error *err)
         m->short_sizes[k] = s;
     }
     m->exact = cfg->tlb_mode == VM_TLBMODE_EXACT;
-    m->use_hot = m->exact && !m->nshadows;
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
+    m->use_hot = m->exact && !m->nshadows; /* (`hot` was emptied above) */
     vm_mem_policy_changed(m);
     return m;
 fail:
@@ -361,6 +354,25 @@ static void forget(struct vm_last *r)
 {
     r->vpn = ~0ull;
     r->idx = -1;
+}
+
+static void forget_entries(struct vm_tcache_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) e[i].vpn = ~0ull;
+}
+
+/* No cached host address of any page: the page, 2 MiB, access-site and
+ * exact-mode `hot` caches, the watched page stored to last, the bare
+ * regions' uniformity (the mappings changed, or there are none yet). */
+static void forget_translations(vm_mem *m)
+{
+    for (int a = 0; a < 3; a++) forget_entries(m->tc[a], VM_TCACHE_SIZE);
+    for (int a = 0; a < 2; a++) forget_entries(m->btc[a], VM_BTC_SIZE);
+    for (int a = 0; a < 2; a++) forget_entries(m->stc[a], VM_STC_SIZE);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
+    memset(m->bare_region, 0, sizeof m->bare_region);
+    m->wtc.vpn = ~0ull;
 }
 
 /* No recent pages (their hits must have been parked). */
@@ -524,17 +536,7 @@ void vm_mem_flush(vm_mem *m, uint64_t va, uint64_t len)
 {
     vm_mem_sync_stats(m);
     forget_recent(m);
-    /* a page may come back with another frame: forget host addresses */
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < VM_HOT_SIZE; i++) m->hot[k][i].vpn = ~0ull;
-    for (int a = 0; a < 3; a++)
-        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[a][i].vpn = ~0ull;
-    for (int a = 0; a < 2; a++)
-        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[a][i].vpn = ~0ull;
-    for (int a = 0; a < 2; a++)
-        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[a][i].vpn = ~0ull;
-    memset(m->bare_region, 0, sizeof m->bare_region);
-    m->wtc.vpn = ~0ull;
+    forget_translations(m); /* a page may come back with another frame */
     if (!m->tlb) return;
     /* sfence.vma per page for small ranges, all for large ones */
     int all = len > 64 * VM_PAGE_SIZE;
@@ -867,9 +869,9 @@ void vm_mem_drop_stores(vm_mem *m, uint64_t va, uint64_t len)
     if (!len) return;
     uint64_t first = va >> VM_PAGE_SHIFT, last = (va + len - 1) >> VM_PAGE_SHIFT;
     if (last < first || last - first >= VM_TCACHE_SIZE) { /* cheaper to drop them all */
-        for (int i = 0; i < VM_TCACHE_SIZE; i++) m->tc[VM_ACC_WRITE][i].vpn = ~0ull;
-        for (int i = 0; i < VM_BTC_SIZE; i++) m->btc[VM_ACC_WRITE][i].vpn = ~0ull;
-        for (int i = 0; i < VM_STC_SIZE; i++) m->stc[VM_ACC_WRITE][i].vpn = ~0ull;
+        forget_entries(m->tc[VM_ACC_WRITE], VM_TCACHE_SIZE);
+        forget_entries(m->btc[VM_ACC_WRITE], VM_BTC_SIZE);
+        forget_entries(m->stc[VM_ACC_WRITE], VM_STC_SIZE);
         return;
     }
     for (uint64_t vpn = first; vpn <= last; vpn++) {
