@@ -334,6 +334,19 @@ static void evac_slot(vm_gc_heap *h, vm_gc_ref *slot, void *ctx)
     h->mx.copied += size;
 }
 
+/* The mutator's inline paths forget the old collector's instance (its
+ * region, free cells, barrier and allocation colour) before `ops`, the new
+ * collector, makes one. */
+static void detach(vm_gc_heap *h, const gc_ops *ops)
+{
+    h->m.alloc_cur = h->m.alloc_end = NULL;
+    memset(h->m.free_small, 0, sizeof h->m.free_small);
+    h->m.barrier = VM_GC_BARRIER_NONE;
+    h->m.alloc_bits = 0;
+    h->cs = NULL;
+    h->ops = ops;
+}
+
 /* Hand the old collector's mark-sweep space to the new one (gc_ops.give,
  * .take): only generational's nursery is copied (promoted). GCBench 16 at
  * 1.5x live under adaptive: its switch to marksweep took 22 ms CPU as an
@@ -344,12 +357,7 @@ static int hand_over(vm_gc_heap *h, const gc_ops *old_ops, const gc_ops *new_ops
     ms_space s;
     if (old_ops->give(h, &s, err) < 0) return -1;
     old_ops->destroy(h); /* an empty instance now */
-    h->m.alloc_cur = h->m.alloc_end = NULL;
-    memset(h->m.free_small, 0, sizeof h->m.free_small); /* moved into s by give */
-    h->m.barrier = VM_GC_BARRIER_NONE;
-    h->m.alloc_bits = 0;
-    h->cs = NULL;
-    h->ops = new_ops;
+    detach(h, new_ops);  /* (its free cells were moved into s by give) */
     if (new_ops->take(h, &s, err) == 0) return 0;
     ms_destroy(&s); /* no host memory for the new instance */
     return vm_error_set(err, VM_ENOMEM, "gc: host out of memory while switching; heap lost");
@@ -370,12 +378,7 @@ static int do_switch(vm_gc_heap *h, int kind, vm_error *err)
         if (h->cfg.flags & VM_GC_STRESS) h->m.alloc_end = h->m.alloc_cur;
         return switched(h, kind, false, err);
     }
-    h->m.alloc_cur = h->m.alloc_end = NULL;
-    memset(h->m.free_small, 0, sizeof h->m.free_small); /* cells of the old instance */
-    h->m.barrier = VM_GC_BARRIER_NONE;
-    h->m.alloc_bits = 0;
-    h->cs = NULL;
-    h->ops = new_ops;
+    detach(h, new_ops);
     if (new_ops->init(h, hint, err) < 0) {
         h->ops = old_ops; /* the old collector's region is gone: it refills on the next alloc */
         h->cs = old_cs;

@@ -368,6 +368,19 @@ static void test_switch_hand_over(void **state)
 
 /* ---- out of memory ------------------------------------------------------------ */
 
+/* A heap of one collector in a fixed size (growth 0); *c gets its config. */
+static vm_gc_heap *fixed_heap(vm_gc_config *c, int collector, size_t max_heap)
+{
+    vm_gc_config_init(c);
+    c->collector = collector;
+    c->max_heap = max_heap;
+    c->growth = 0;
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(c, &err);
+    if (!h) fail_msg("%s heap of %zu bytes: %s", vm_gc_kind_name(collector), max_heap, err.msg);
+    return h;
+}
+
 static void test_oom(void **state)
 {
     (void)state;
@@ -415,12 +428,8 @@ static void test_size_class_reuse(void **state)
 {
     (void)state;
     vm_gc_config c;
-    vm_gc_config_init(&c);
-    c.collector = VM_GC_MARKSWEEP;
-    c.max_heap = 2u << 20;
-    c.growth = 0;
     vm_error err = {0};
-    vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+    vm_gc_heap *h = fixed_heap(&c, VM_GC_MARKSWEEP, 2u << 20);
     vm_gc_ref *keep = vm_gc_push(h, NULL);
     for (int i = 0; i < 120000; i++) { /* 1.9 MB of 16-byte cells in a 2 MB heap */
         vm_gc_ref o = vm_gc_alloc(h, 1, 1, 0, &err);
@@ -459,13 +468,8 @@ static void test_new_class_in_full_heap(void **state)
                                 VM_GC_GENERATIONAL};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         vm_gc_config c;
-        vm_gc_config_init(&c);
-        c.collector = kinds[k];
-        c.max_heap = 8u << 20;
-        c.growth = 0;
         vm_error err = {0};
-        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
-        assert_non_null(h);
+        vm_gc_heap *h = fixed_heap(&c, kinds[k], 8u << 20);
         enum { NARR = 300, NSLOT = 500 }; /* 150000 slots: 3.4 MB of 24-byte cells */
         vm_gc_ref *arr = vm_gc_push(h, NULL);
         vm_gc_ref top = vm_gc_alloc(h, 2, NARR, 0, &err);
@@ -508,13 +512,8 @@ static void test_large_after_small(void **state)
                                 VM_GC_ADAPTIVE};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         vm_gc_config c;
-        vm_gc_config_init(&c);
-        c.collector = kinds[k];
-        c.max_heap = 4u << 20;
-        c.growth = 0;
         vm_error err = {0};
-        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
-        assert_non_null(h);
+        vm_gc_heap *h = fixed_heap(&c, kinds[k], 4u << 20);
         vm_gc_ref *list = vm_gc_push(h, NULL);
         for (int round = 0; round < 3; round++) {
             /* 3 MB of 32-byte cells, live, then dropped */
@@ -557,13 +556,8 @@ static void test_synth_tight(void **state)
     long ref = 0;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         vm_gc_config c;
-        vm_gc_config_init(&c);
-        c.collector = kinds[k];
-        c.max_heap = 7u << 20;
-        c.growth = 0;
         vm_error err = {0};
-        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
-        assert_non_null(h);
+        vm_gc_heap *h = fixed_heap(&c, kinds[k], 7u << 20);
         vm_gc_synth s;
         vm_gc_synth_init(&s);
         s.ops = 1500000;
