@@ -107,6 +107,10 @@ vm_gc_heap *vm_gc_heap_new(const vm_gc_config *c, vm_error *err)
         vm_error_set(err, VM_EINVAL, "gc: growth %.2f must be 0 (fixed heap) or >= 1.1", c->growth);
         return NULL;
     }
+    if (c->marking != VM_GC_SATB && c->marking != VM_GC_IU) {
+        vm_error_set(err, VM_EINVAL, "gc: unknown marking barrier %d", c->marking);
+        return NULL;
+    }
     if (c->shadow_stack == 0 || c->step_ratio <= 0) {
         vm_error_set(err, VM_EINVAL, "gc: shadow_stack and step_ratio must be positive");
         return NULL;

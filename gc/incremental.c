@@ -73,7 +73,11 @@ typedef struct inc_state {
     ms_space s;
     gc_vec grey;
     int phase;
-    uint64_t since0;              /* h->m.alloc_bytes when the last cycle began marking */
+    bool iu;                      /* incremental update (else snapshot at the beginning) */
+    uint64_t mark0;               /* h->m.alloc_bytes when this (or the last) marking began */
+    uint64_t since0;              /* ...when what is allocated from then on survives this
+                                     cycle: mark0 (SATB), or the end of the marking (IU) */
+    size_t rescans;               /* IU: root rescans that tried to end a marking */
     uint64_t mark_bytes, mark_ns; /* marking speed M, over all steps (for the first f) */
     double f;                     /* bytes allocated per byte marked while marking; 0 = not yet */
     double room;                  /* bytes free to allocate when this cycle's marking began */
@@ -88,13 +92,15 @@ static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
     if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for incremental");
     ms_init(&st->s, h, !(h->cfg.flags & VM_GC_STRESS));
     ms_use_epochs(&st->s);
+    st->s.trim_in_steps = true;
     st->grey.flip = st->s.flip;
+    st->iu = h->cfg.marking == VM_GC_IU;
     h->cs = st;
     h->m.barrier = VM_GC_BARRIER_NONE;
     h->m.alloc_cur = h->m.alloc_end = NULL;
     h->m.alloc_bits = ms_marked_bits(&st->s);
     st->live = st->live_prev = hint / 2;
-    st->since0 = h->m.alloc_bytes;
+    st->since0 = st->mark0 = h->m.alloc_bytes;
     return 0;
 }
 
@@ -138,11 +144,14 @@ static void start_mark(vm_gc_heap *h, double room)
     st->expect = st->live ? expect_live(st) : ms_bytes(&st->s);
     gc_grey_roots(h, &st->grey);
     st->phase = MARKING;
-    /* what is allocated from now on survives this cycle: the room for the
-     * next one is counted from here, not from the end of this one */
-    st->since0 = h->m.alloc_bytes;
+    /* SATB: what is allocated from now on survives this cycle, so the room
+     * for the next one is counted from here, not from the end of this one */
+    st->mark0 = h->m.alloc_bytes;
+    if (!st->iu) st->since0 = st->mark0;
     h->m.barrier = VM_GC_BARRIER_CALL;
-    h->m.alloc_bits = ms_marked_bits(&st->s); /* black; and white again in the next epoch */
+    /* SATB: black (and white again in the next epoch). IU: white until the
+     * first root rescan (mark_some) */
+    h->m.alloc_bits = st->iu ? st->s.flip : ms_marked_bits(&st->s);
 }
 
 /* How end_mark updates f: from a marking done in steps; from one whose rest
@@ -161,7 +170,9 @@ static int end_mark(vm_gc_heap *h, int learn, vm_error *err)
      * the walk of an unswept space, so a missed barrier is reported here */
     int rc = (h->cfg.flags & VM_GC_VERIFY) ? vm_gc_verify(h, err) : 0;
     st->phase = SWEEPING;
-    double f = (double)(h->m.alloc_bytes - st->since0) / (double)(st->marked ? st->marked : 1);
+    h->m.alloc_bits = ms_marked_bits(&st->s); /* swept blocks only: nothing to sweep them */
+    if (st->iu) st->since0 = h->m.alloc_bytes;
+    double f = (double)(h->m.alloc_bytes - st->mark0) / (double)(st->marked ? st->marked : 1);
     if (learn == LEARN_FILLED) {
         st->f = (st->f > f ? st->f : f) * 1.25;
         if (st->f > 64) st->f = 64;
@@ -181,6 +192,7 @@ static void end_cycle(vm_gc_heap *h)
 {
     inc_state *st = h->cs;
     st->phase = IDLE;
+    gc_phase(h, "idle");
     gc_set_trigger(h, st->live);
     h->mx.major++; /* a cycle counts as one collection, however many steps */
 }
@@ -192,16 +204,33 @@ static void end_cycle(vm_gc_heap *h)
 static bool mark_some(vm_gc_heap *h, size_t budget, uint64_t deadline)
 {
     inc_state *st = h->cs;
-    while (st->grey.n) {
-        size_t chunk = budget < MARK_CHUNK ? budget : MARK_CHUNK;
-        if (chunk == 0) chunk = 1;
-        size_t done = gc_mark_drain(h, &st->grey, chunk, NULL);
-        st->marked += done;
-        budget = done >= budget ? 0 : budget - done;
-        if (budget == 0 || (deadline && gc_now() >= deadline)) break;
+    bool rooted = false; /* IU: the roots were rescanned in this step */
+    for (;;) {
+        bool out = false;
+        while (st->grey.n && !out) {
+            size_t chunk = budget < MARK_CHUNK ? budget : MARK_CHUNK;
+            if (chunk == 0) chunk = 1;
+            size_t done = gc_mark_drain(h, &st->grey, chunk, NULL);
+            st->marked += done;
+            budget = done >= budget ? 0 : budget - done;
+            out = budget == 0 || (deadline && gc_now() >= deadline);
+        }
+        if (st->grey.n) return false;
+        if (gc_mark_rescan(h, &st->grey)) continue;
+        if (!st->iu || rooted) return true;
+        /* IU ends a marking only when a rescan of the roots and the marking
+         * of what it finds run in one step: no black object points to a
+         * white one (the barrier), so then every reachable object is
+         * marked. From the first rescan on, new objects are black, so that
+         * the white objects are only fewer from one rescan to the next (a
+         * mutator building data faster than the marker could otherwise keep
+         * a marking going for ever). */
+        if (out || budget == 0) return false;
+        rooted = true;
+        st->rescans++;
+        h->m.alloc_bits = ms_marked_bits(&st->s);
+        gc_grey_roots(h, &st->grey);
     }
-    if (st->grey.n == 0 && gc_mark_rescan(h, &st->grey)) return mark_some(h, budget, deadline);
-    return st->grey.n == 0;
 }
 
 /* Run the current cycle to its end (mark and sweep everything left). */
@@ -240,8 +269,13 @@ static int step(vm_gc_heap *h, double room, vm_error *err)
          * gets a step of its own unless this one has time left */
         if (done && gc_now() - t0 < h->cfg.step_ns / 2) rc = end_mark(h, LEARN_STEPS, err);
     } else {
-        while (st->s.unswept_blocks && gc_now() < deadline) ms_sweep_some(&st->s, 2);
-        if (!st->s.unswept_blocks) end_cycle(h);
+        bool more = true;
+        while (more && gc_now() < deadline) {
+            bool trim = ms_trim_step(&st->s, 8);
+            if (st->s.unswept_blocks) ms_sweep_some(&st->s, 2);
+            more = trim || st->s.unswept_blocks;
+        }
+        if (!more) end_cycle(h);
     }
     gc_pause_end(h);
     if (rc == 0 && st->phase == IDLE) rc = gc_after_collect(h, err);
@@ -354,7 +388,13 @@ static void inc_barrier(vm_gc_heap *h, vm_gc_ref obj, unsigned slot, vm_gc_ref v
     inc_state *st = h->cs;
     vm_gc_ref *s = vm_gc_slots(obj);
     vm_gc_ref old = s[slot];
-    if (st->phase == MARKING && old) gc_mark_grey(&st->grey, old);
+    if (st->phase == MARKING) {
+        if (!st->iu) {
+            if (old) gc_mark_grey(&st->grey, old); /* Yuasa: the snapshot keeps `old` */
+        } else if (val && gc_marked(&st->grey, obj)) {
+            gc_mark_grey(&st->grey, val); /* Dijkstra: no black object points to a white one */
+        }
+    }
     s[slot] = val;
 }
 

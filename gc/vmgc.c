@@ -27,6 +27,8 @@ static void usage(FILE *f)
           "      --promote-age N    generational promotion age (default 2)\n"
           "      --step-us N        incremental step time budget (default 500)\n"
           "      --step-ratio R     incremental start headroom factor (default 1.5)\n"
+          "      --marking satb|iu  incremental barrier: snapshot at the beginning (default)\n"
+          "                         or incremental update\n"
           "      --pause-target-us N  adaptive pause goal\n"
           "      --ops N --seed N --regs N --max-refs N --mean-bytes N --mutate P --long-lived P\n"
           "                         synthetic mutator parameters\n"
@@ -71,6 +73,7 @@ static int parse_size(const char *s, size_t *out)
 typedef struct tracer {
     uint64_t start, cpu, t0;
     double min_ms;
+    const char *phase, *from; /* the phase now, and when the pause began */
 } tracer;
 
 static uint64_t thread_cpu_ns(void)
@@ -87,14 +90,21 @@ static void on_event(void *ud, const vm_gc_event *ev)
     if (ev->kind == VM_GC_EV_START) {
         t->start = ev->t_ns;
         t->cpu = thread_cpu_ns();
+        t->from = t->phase;
     }
+    /* the phase a pause worked in, and the one it left the heap in if it
+     * changed (a step that started or ended a marking) */
     if (ev->kind == VM_GC_EV_END && (ev->t_ns - t->start) * 1e-6 >= t->min_ms)
-        fprintf(stderr, "gc %-7s %9.3f ms (cpu %7.3f)  at %9.3f ms  heap %zu\n", ev->what,
-                (ev->t_ns - t->start) * 1e-6, (thread_cpu_ns() - t->cpu) * 1e-6,
-                (t->start - t->t0) * 1e-6, ev->heap);
-    if (ev->kind == VM_GC_EV_PHASE && t->min_ms == 0)
-        fprintf(stderr, "gc   phase %-7s at %9.3f ms  heap %zu\n", ev->what,
-                (ev->t_ns - t->t0) * 1e-6, ev->heap);
+        fprintf(stderr, "gc %-7s %9.3f ms (cpu %7.3f)  at %9.3f ms  heap %zu  [%s%s%s]\n",
+                ev->what, (ev->t_ns - t->start) * 1e-6, (thread_cpu_ns() - t->cpu) * 1e-6,
+                (t->start - t->t0) * 1e-6, ev->heap, t->from ? t->from : "-",
+                t->from != t->phase ? " -> " : "", t->from != t->phase ? t->phase : "");
+    if (ev->kind == VM_GC_EV_PHASE) {
+        t->phase = ev->what;
+        if (t->min_ms == 0)
+            fprintf(stderr, "gc   phase %-7s at %9.3f ms  heap %zu\n", ev->what,
+                    (ev->t_ns - t->t0) * 1e-6, ev->heap);
+    }
 }
 
 /* Peak RSS of this process image in KiB. Not getrusage: its ru_maxrss keeps
@@ -127,6 +137,7 @@ enum {
     O_AGE,
     O_STEP,
     O_RATIO,
+    O_MARKING,
     O_TARGET,
     O_OPS,
     O_SEED,
@@ -154,6 +165,7 @@ int main(int argc, char **argv)
         {"promote-age", 1, 0, O_AGE},
         {"step-us", 1, 0, O_STEP},
         {"step-ratio", 1, 0, O_RATIO},
+        {"marking", 1, 0, O_MARKING},
         {"pause-target-us", 1, 0, O_TARGET},
         {"ops", 1, 0, O_OPS},
         {"seed", 1, 0, O_SEED},
@@ -177,7 +189,7 @@ int main(int argc, char **argv)
     vm_gc_synth_init(&syn);
     int depth = 16, json = 0, live = 0, c;
     const char *record = NULL;
-    tracer tr = {0, 0, 0, -1};
+    tracer tr = {0, 0, 0, -1, NULL, NULL};
     while ((c = getopt_long(argc, argv, "c:m:g:d:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
@@ -189,6 +201,10 @@ int main(int argc, char **argv)
         case O_AGE: cfg.promote_age = (unsigned)atoi(optarg); break;
         case O_STEP: cfg.step_ns = (uint64_t)(atof(optarg) * 1000); break;
         case O_RATIO: cfg.step_ratio = atof(optarg); break;
+        case O_MARKING:
+            cfg.marking = strcmp(optarg, "iu") == 0 ? VM_GC_IU : VM_GC_SATB;
+            bad = cfg.marking == VM_GC_SATB && strcmp(optarg, "satb") != 0;
+            break;
         case O_TARGET: cfg.pause_target_ns = (uint64_t)(atof(optarg) * 1000); break;
         case O_OPS: syn.ops = strtoull(optarg, NULL, 0); break;
         case O_SEED: syn.seed = strtoull(optarg, NULL, 0); break;

@@ -138,10 +138,18 @@ typedef struct vm_gc_config {
     size_t step_alloc;    /* incremental: bytes allocated between steps (default 128 KiB) */
     double step_ratio;    /* incremental: start a cycle when the room left is this times what
                            * marking is expected to need (default 1.5) */
+    int marking;          /* incremental: enum vm_gc_marking (default VM_GC_SATB) */
     uint64_t pause_target_ns; /* adaptive: pause goal handed to the policy (0 = none) */
     size_t shadow_stack;      /* shadow-stack entries (default 1 Mi) */
     unsigned flags;           /* VM_GC_VERIFY | VM_GC_STRESS */
 } vm_gc_config;
+
+/* The incremental collector's barrier (doc/gc.md, "incremental"). */
+enum vm_gc_marking {
+    VM_GC_SATB = 0, /* snapshot at the beginning: Yuasa's deletion barrier, new objects black */
+    VM_GC_IU = 1,   /* incremental update: Dijkstra's insertion barrier, new objects white,
+                     * roots rescanned to finish a marking */
+};
 
 /* Fill `c` with the defaults above. */
 void vm_gc_config_init(vm_gc_config *c);

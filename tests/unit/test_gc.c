@@ -240,11 +240,15 @@ static void mut_run(mut *t, int ops)
     if (vm_gc_verify(t->h, &err) < 0) fail_msg("verify: %s", err.msg);
 }
 
+#define T_IU 0x100u /* a test flag, not the heap's: incremental update marking */
+
 static void test_config(vm_gc_config *c, int kind, unsigned flags)
 {
     vm_gc_config_init(c);
     c->collector = kind;
-    c->flags = flags;
+    c->flags = flags & ~T_IU;
+    c->marking = (flags & T_IU) ? VM_GC_IU : VM_GC_SATB;
+    if (flags & T_IU) c->step_ns = 1; /* a chunk a step: many steps, black objects early */
     c->max_heap = 8u << 20;
     c->growth = 0;
     c->nursery = 64u << 10;
@@ -286,6 +290,10 @@ static void test_random_verify(void **state)
         if (k == 0) d0 = d;
         assert_true(d == d0);
     }
+    /* incremental update marking; without collect calls, so that marking
+     * ends by its steps' root rescans */
+    assert_true(run_random(VM_GC_INCREMENTAL, VM_GC_VERIFY | T_IU, 20000, 97, 0) == d0);
+    assert_true(run_random(VM_GC_INCREMENTAL, VM_GC_VERIFY | T_IU, 20000, 0, 0) == d0);
 }
 
 static void test_random_stress(void **state)
@@ -297,9 +305,11 @@ static void test_random_stress(void **state)
         if (k == 0) d0 = d;
         assert_true(d == d0);
     }
+    assert_true(run_random(VM_GC_INCREMENTAL, VM_GC_VERIFY | VM_GC_STRESS | T_IU, 1500, 0, 0) == d0);
     /* stress alone (no verify) runs longer */
     for (int k = 0; k < VM_GC_NKINDS; k++)
         assert_true(run_random(k, VM_GC_STRESS, 6000, 0, 0) != 0);
+    assert_true(run_random(VM_GC_INCREMENTAL, VM_GC_STRESS | T_IU, 6000, 0, 0) != 0);
 }
 
 /* Switching collectors under a running mutator loses and corrupts nothing. */
@@ -652,6 +662,49 @@ static void test_barrier_incremental(void **state)
         } else {
             assert_int_equal(rc, 0);
             assert_non_null(vm_gc_read(h, *cc, 0));
+        }
+        vm_gc_heap_free(h);
+    }
+}
+
+/* Incremental update: a black object that is given a white one must shade
+ * it (Dijkstra's barrier). A is marked (black) in the first steps while a
+ * long list keeps marking going; B, allocated then, is white and only A
+ * points to it. */
+static void test_barrier_iu(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip < 2; skip++) {
+        vm_gc_config c;
+        vm_gc_config_init(&c);
+        c.collector = VM_GC_INCREMENTAL;
+        c.marking = VM_GC_IU;
+        c.step_ns = 1; /* a step marks one chunk (16 KiB), then sees its deadline */
+        c.flags = VM_GC_VERIFY;
+        vm_error err = {0};
+        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        vm_gc_ref *list = vm_gc_push(h, NULL);
+        for (int i = 0; i < 20000; i++) { /* 480 KB: 30 steps of marking at least */
+            vm_gc_ref n = vm_gc_alloc(h, 1, 1, 0, &err);
+            assert_non_null(n);
+            vm_gc_write(h, n, 0, *list);
+            *list = n;
+        }
+        vm_gc_ref *a = vm_gc_push(h, vm_gc_alloc(h, 1, 1, 0, &err)); /* greyed last: popped first */
+        assert_int_equal(vm_gc_collect(h, 0, &err), 0); /* marking starts, roots grey */
+        assert_int_equal(vm_gc_collect(h, 0, &err), 0); /* A black, the list partly */
+        vm_gc_ref b = vm_gc_alloc(h, 1, 0, 8, &err);    /* white */
+        if (skip)
+            vm_gc_slots(*a)[0] = b; /* the bug under test: a store without the barrier */
+        else
+            vm_gc_write(h, *a, 0, b);
+        int rc = vm_gc_collect(h, 1, &err); /* finish the cycle: verify runs before sweeping */
+        if (skip) {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(err.msg, "not a live object"));
+        } else {
+            assert_int_equal(rc, 0);
+            assert_non_null(vm_gc_read(h, *a, 0));
         }
         vm_gc_heap_free(h);
     }
@@ -1047,6 +1100,7 @@ int main(void)
         cmocka_unit_test(test_synth_tight),
         cmocka_unit_test(test_barrier_generational),
         cmocka_unit_test(test_barrier_incremental),
+        cmocka_unit_test(test_barrier_iu),
         cmocka_unit_test(test_workloads),
         cmocka_unit_test(test_trace_replay),
         cmocka_unit_test(test_metrics),
