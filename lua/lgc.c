@@ -218,11 +218,12 @@ static int h_set_policy(lua_State *L)
 
 /* }==== */
 
-/* vm.gc.heap{collector=, max_heap=, growth=, nursery=, pause_target_ns=, verify=, stress=} */
+/* vm.gc.heap{collector=, max_heap=, growth=, nursery=, promote_age=, marking=,
+ * pause_target_ns=, verify=, stress=} */
 static int vm_heap(lua_State *L)
 {
     static const char *const keys[] = {"collector", "max_heap", "growth", "nursery", "promote_age",
-                                       "pause_target_ns", "verify", "stress", NULL};
+                                       "marking", "pause_target_ns", "verify", "stress", NULL};
     if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
     lvm_checkkeys(L, 1, "vm.gc.heap", keys, NULL, NULL);
     vm_gc_config c;
@@ -231,6 +232,10 @@ static int vm_heap(lua_State *L)
     if (coll && (c.collector = vm_gc_kind_parse(coll)) < 0)
         return luaL_error(L, "vm.gc.heap: option 'collector': unknown collector '%s' "
                              "(marksweep, semispace, generational, incremental, adaptive)", coll);
+    const char *marking = lvm_optstring(L, 1, "vm.gc.heap", "marking", NULL);
+    if (marking && strcmp(marking, "satb") != 0 && strcmp(marking, "iu") != 0)
+        return luaL_error(L, "vm.gc.heap: option 'marking': unknown barrier '%s' (satb, iu)", marking);
+    if (marking) c.marking = strcmp(marking, "iu") == 0 ? VM_GC_IU : VM_GC_SATB;
     lua_Integer v;
     if ((v = lvm_optint(L, 1, "vm.gc.heap", "max_heap", -1)) >= 0) c.max_heap = (size_t)v;
     if ((v = lvm_optint(L, 1, "vm.gc.heap", "nursery", -1)) >= 0) c.nursery = (size_t)v;

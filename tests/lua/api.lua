@@ -380,6 +380,21 @@ check("heap tostring", tostring(h):find("marksweep", 1, true))
 eq("collector", h.collector, "marksweep")
 raises("heap unknown key", "unknown option 'size'", vm.gc.heap, {size = 1})
 raises("heap bad collector", "unknown collector 'lazy'", vm.gc.heap, {collector = "lazy"})
+raises("heap bad marking", "unknown barrier 'cms'", vm.gc.heap, {marking = "cms"})
+do -- incremental update: a list built while marking runs survives
+  local hi = vm.gc.heap{collector = "incremental", marking = "iu", verify = true}
+  local head = hi:alloc(1)
+  for _ = 1, 20000 do
+    local n = hi:alloc(1)
+    n:set(1, head)
+    head = n
+  end
+  hi:collect(true)
+  local len, p = 0, head
+  while p do len, p = len + 1, p:get(1) end
+  eq("iu list", len, 20001)
+  eq("iu verify", hi:verify(), true)
+end
 local a = h:alloc(2, 16, 7)
 check("alloc", a.nrefs == 2 and a.nbytes == 16 and a.shape == 7 and a.size == 8 + 16 + 16)
 local b = h:alloc(0, 8)
