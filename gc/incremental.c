@@ -8,8 +8,8 @@
  * means marked, so the sweep never writes surviving cells, and it skips
  * blocks that nothing was allocated in and whose live cells tracing
  * counted. Objects allocated from the start of one marking to the start of
- * the next carry that epoch's mark. The barrier is Yuasa's snapshot-at-the-beginning
- * deletion barrier: while marking, vm_gc_write shades the value being
+ * the next carry that epoch's mark (but see incremental update below). The
+ * default barrier is Yuasa's snapshot-at-the-beginning (SATB) deletion barrier: while marking, vm_gc_write shades the value being
  * overwritten before the store (VM_GC_BARRIER_CALL), so every object
  * reachable when marking began is marked, however the mutator rearranges the
  * graph. Objects allocated while marking are black. Roots are greyed once at
@@ -17,6 +17,12 @@
  * at the start (so it will be marked) or allocated since (so it is black),
  * hence no root barrier and no final root rescan, and marking ends when the
  * grey stack is empty.
+ *
+ * Incremental update (cfg.marking = VM_GC_IU), the other barrier, to compare:
+ * Dijkstra's insertion barrier greys a value stored into a black object, new
+ * objects are white (those that die before the marking ends are freed by its
+ * sweep), and since roots have no barrier the marking ends with a rescan of
+ * the roots (mark_some). Measured against SATB in doc/gc.md.
  *
  * Steps run from the allocation slow path, which the inline path enters at
  * least once per 64 KiB block. A step works for at most step_ns (default 0.5
@@ -77,7 +83,6 @@ typedef struct inc_state {
     uint64_t mark0;               /* h->m.alloc_bytes when this (or the last) marking began */
     uint64_t since0;              /* ...when what is allocated from then on survives this
                                      cycle: mark0 (SATB), or the end of the marking (IU) */
-    size_t rescans;               /* IU: root rescans that tried to end a marking */
     uint64_t mark_bytes, mark_ns; /* marking speed M, over all steps (for the first f) */
     double f;                     /* bytes allocated per byte marked while marking; 0 = not yet */
     double room;                  /* bytes free to allocate when this cycle's marking began */
@@ -227,7 +232,6 @@ static bool mark_some(vm_gc_heap *h, size_t budget, uint64_t deadline)
          * a marking going for ever). */
         if (out || budget == 0) return false;
         rooted = true;
-        st->rescans++;
         h->m.alloc_bits = ms_marked_bits(&st->s);
         gc_grey_roots(h, &st->grey);
     }

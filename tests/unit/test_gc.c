@@ -321,6 +321,7 @@ static void test_switch_under_load(void **state)
     assert_true(d == ref);
     d = run_random(VM_GC_INCREMENTAL, 0, 20000, 0, 157); /* switches mid-cycle too */
     assert_true(d == ref);
+    assert_true(run_random(VM_GC_INCREMENTAL, VM_GC_VERIFY | T_IU, 20000, 0, 157) == ref);
 }
 
 /* From generational to marksweep a switch moves no old object: the
