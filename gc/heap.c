@@ -50,6 +50,13 @@ int vm_gc_kind_parse(const char *name)
     return -1;
 }
 
+int vm_gc_marking_parse(const char *name)
+{
+    if (name && strcmp(name, "satb") == 0) return VM_GC_SATB;
+    if (name && strcmp(name, "iu") == 0) return VM_GC_IU;
+    return -1;
+}
+
 int vm_gc_collector(const vm_gc_heap *h)
 {
     return h->kind;

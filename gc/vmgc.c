@@ -201,10 +201,7 @@ int main(int argc, char **argv)
         case O_AGE: cfg.promote_age = (unsigned)atoi(optarg); break;
         case O_STEP: cfg.step_ns = (uint64_t)(atof(optarg) * 1000); break;
         case O_RATIO: cfg.step_ratio = atof(optarg); break;
-        case O_MARKING:
-            cfg.marking = strcmp(optarg, "iu") == 0 ? VM_GC_IU : VM_GC_SATB;
-            bad = cfg.marking == VM_GC_SATB && strcmp(optarg, "satb") != 0;
-            break;
+        case O_MARKING: bad = (cfg.marking = vm_gc_marking_parse(optarg)) < 0; break;
         case O_TARGET: cfg.pause_target_ns = (uint64_t)(atof(optarg) * 1000); break;
         case O_OPS: syn.ops = strtoull(optarg, NULL, 0); break;
         case O_SEED: syn.seed = strtoull(optarg, NULL, 0); break;

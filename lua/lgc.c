@@ -233,9 +233,8 @@ static int vm_heap(lua_State *L)
         return luaL_error(L, "vm.gc.heap: option 'collector': unknown collector '%s' "
                              "(marksweep, semispace, generational, incremental, adaptive)", coll);
     const char *marking = lvm_optstring(L, 1, "vm.gc.heap", "marking", NULL);
-    if (marking && strcmp(marking, "satb") != 0 && strcmp(marking, "iu") != 0)
+    if (marking && (c.marking = vm_gc_marking_parse(marking)) < 0)
         return luaL_error(L, "vm.gc.heap: option 'marking': unknown barrier '%s' (satb, iu)", marking);
-    if (marking) c.marking = strcmp(marking, "iu") == 0 ? VM_GC_IU : VM_GC_SATB;
     lua_Integer v;
     if ((v = lvm_optint(L, 1, "vm.gc.heap", "max_heap", -1)) >= 0) c.max_heap = (size_t)v;
     if ((v = lvm_optint(L, 1, "vm.gc.heap", "nursery", -1)) >= 0) c.nursery = (size_t)v;

@@ -163,6 +163,8 @@ void vm_gc_heap_free(vm_gc_heap *h);
 const char *vm_gc_kind_name(int kind);
 /* Parse a collector name ("marksweep", ...); -1 if unknown. */
 int vm_gc_kind_parse(const char *name);
+/* Parse a marking barrier name ("satb", "iu"); -1 if unknown. */
+int vm_gc_marking_parse(const char *name);
 /* The collector that runs now (for adaptive: the one the policy chose). */
 int vm_gc_collector(const vm_gc_heap *h);
 

@@ -605,6 +605,9 @@ static void test_bad_input(void **state)
     assert_int_equal(vm_gc_switch(h, -1, &err), -1);
     assert_int_equal(vm_gc_kind_parse("nope"), -1);
     assert_int_equal(vm_gc_kind_parse("incremental"), VM_GC_INCREMENTAL);
+    assert_int_equal(vm_gc_marking_parse("iu"), VM_GC_IU);
+    assert_int_equal(vm_gc_marking_parse("satb"), VM_GC_SATB);
+    assert_int_equal(vm_gc_marking_parse("dijkstra"), -1);
     vm_gc_heap_free(h);
     vm_gc_heap_free(NULL);
 }
