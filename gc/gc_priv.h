@@ -103,11 +103,7 @@ typedef struct ms_space {
      * epochs flip stays 0 and the sweep clears the marks. */
     bool epochs;
     uint64_t flip;
-    /* ms_start_sweep trims the pool at once, or (trim_in_steps: the
-     * incremental collector, where it is part of a bounded step) leaves the
-     * number of blocks to return in trim_left for ms_trim_step */
-    bool trim_in_steps;
-    size_t trim_left;
+    size_t trim_left; /* pool blocks ms_start_sweep wants returned (ms_trim_step) */
     vm_gc_heap *h;
 } ms_space;
 
@@ -146,8 +142,9 @@ void ms_walk(ms_space *s, void (*fn)(void *ctx, vm_gc_ref o), void *ctx);
 size_t ms_bytes(const ms_space *s); /* bytes in use: blocks not pooled, large objects */
 /* Return pooled empty blocks beyond `keep` to the host. */
 void ms_trim(ms_space *s, size_t keep);
-/* Return at most `n` of the trim_left pool blocks to the host; false when
- * none is left to return. */
+/* Return at most `n` of the trim_left pool blocks to the host (SIZE_MAX: in
+ * a stop-the-world pause; a few per step: the incremental collector); false
+ * when none is left to return. */
 bool ms_trim_step(ms_space *s, size_t n);
 
 /* The grey stack holds objects to mark: an entry is white when pushed (its

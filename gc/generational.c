@@ -257,6 +257,7 @@ static int major(vm_gc_heap *h, vm_error *err)
     size_t live = gc_mark_drain(h, &st->grey, 0, NULL);
     while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     ms_start_sweep(&st->old);
+    ms_trim_step(&st->old, SIZE_MAX);
     if (!st->map) { /* no nursery (dropped below): a mark-sweep heap, swept lazily */
         st->old.marked = live;
         gc_set_trigger(h, live);

@@ -97,7 +97,6 @@ static int inc_init(vm_gc_heap *h, size_t hint, vm_error *err)
     if (!st) return vm_error_set(err, VM_ENOMEM, "gc: no host memory for incremental");
     ms_init(&st->s, h, !(h->cfg.flags & VM_GC_STRESS));
     ms_use_epochs(&st->s);
-    st->s.trim_in_steps = true;
     st->grey.flip = st->s.flip;
     st->iu = h->cfg.marking == VM_GC_IU;
     h->cs = st;

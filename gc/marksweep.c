@@ -52,6 +52,7 @@ static int ms_collect(vm_gc_heap *h, int full, vm_error *err)
     while (gc_mark_rescan(h, &st->grey)) live += gc_mark_drain(h, &st->grey, 0, NULL);
     gc_phase(h, "sweep-large");
     ms_start_sweep(&st->s);
+    ms_trim_step(&st->s, SIZE_MAX);
     st->s.marked = live;
     gc_set_trigger(h, live);
     gc_survival(h, before, live);

@@ -382,12 +382,12 @@ static void splice(ms_block **to, ms_block *list)
 
 void ms_start_sweep(ms_space *s)
 {
-    /* Returning the pool's blocks costs the host's page freeing: 1.3 ms of
-     * an incremental step on binary-trees 19 after its 48 MB stretch tree
-     * died (measured), so the incremental collector does it in steps */
+    /* the pool beyond a quarter of the space goes back to the host, by the
+     * caller's ms_trim_step: the page freeing took 1.3 ms of an incremental
+     * step on binary-trees 19 after its 48 MB stretch tree died (measured),
+     * so the incremental collector does it a few blocks per step */
     size_t keep = s->nblocks / 4;
     s->trim_left = s->nempty > keep ? s->nempty - keep : 0;
-    if (!s->trim_in_steps) ms_trim(s, keep);
     for (ms_large *l = s->large, *n; l; l = n) {
         n = l->next;
         uint64_t *hd = (uint64_t *)(l + 1);

@@ -654,16 +654,29 @@ static void finish_barrier_case(vm_gc_heap *h, int skipped, vm_gc_ref *holder)
     vm_gc_heap_free(h);
 }
 
+/* An incremental heap in verify mode, with the given barrier and step budget. */
+static vm_gc_heap *verify_inc_heap(int marking, uint64_t step_ns)
+{
+    vm_gc_config c;
+    vm_gc_config_init(&c);
+    c.collector = VM_GC_INCREMENTAL;
+    c.marking = marking;
+    c.step_ns = step_ns;
+    c.flags = VM_GC_VERIFY;
+    vm_error err = {0};
+    vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+    if (!h) fail_msg("incremental heap: %s", err.msg);
+    return h;
+}
+
 static void test_barrier_incremental(void **state)
 {
     (void)state;
+    vm_gc_config def;
+    vm_gc_config_init(&def);
     for (int skip = 0; skip < 2; skip++) {
-        vm_gc_config c;
-        vm_gc_config_init(&c);
-        c.collector = VM_GC_INCREMENTAL;
-        c.flags = VM_GC_VERIFY;
         vm_error err = {0};
-        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        vm_gc_heap *h = verify_inc_heap(VM_GC_SATB, def.step_ns);
         vm_gc_ref *a = vm_gc_push(h, vm_gc_alloc(h, 1, 1, 0, &err));
         vm_gc_ref b = vm_gc_alloc(h, 1, 0, 8, &err);
         vm_gc_write(h, *a, 0, b);
@@ -687,14 +700,9 @@ static void test_barrier_iu(void **state)
 {
     (void)state;
     for (int skip = 0; skip < 2; skip++) {
-        vm_gc_config c;
-        vm_gc_config_init(&c);
-        c.collector = VM_GC_INCREMENTAL;
-        c.marking = VM_GC_IU;
-        c.step_ns = 1; /* a step marks one chunk (16 KiB), then sees its deadline */
-        c.flags = VM_GC_VERIFY;
         vm_error err = {0};
-        vm_gc_heap *h = vm_gc_heap_new(&c, &err);
+        /* step_ns 1: a step marks one chunk (16 KiB), then sees its deadline */
+        vm_gc_heap *h = verify_inc_heap(VM_GC_IU, 1);
         vm_gc_ref *list = vm_gc_push(h, NULL);
         for (int i = 0; i < 20000; i++) { /* 480 KB: 30 steps of marking at least */
             vm_gc_ref n = vm_gc_alloc(h, 1, 1, 0, &err);
